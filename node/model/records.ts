@@ -1,0 +1,237 @@
+/**
+ * The vault's data model: every record kind, as zod schemas. Types are inferred from the schemas.
+ *
+ * Pure module (no `node:` imports): the SvelteKit app imports it for inline validation, the node for
+ * validating every API input and every record read back from disk.
+ */
+import { z } from 'zod'
+
+/** Caps on free text, so that one record stays well under the vault's block cap. */
+export const MAX_SHORT = 200
+export const MAX_TEXT = 20_000
+export const MAX_LIST = 100
+/** Images up to 5 MiB (media blobs are stored as one encrypted block). */
+export const MAX_MEDIA_BYTES = 5 * 1024 * 1024
+export const MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const
+
+const short = (max = MAX_SHORT) => z.string().trim().min(1).max(max)
+const optShort = (max = MAX_SHORT) => z.string().trim().max(max).optional()
+
+/** A partial date as people remember it: a year, a month or a day (ISO 8601 prefix). */
+export const PartialDate = z
+  .string()
+  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, {
+    message: 'expected a date as YYYY, YYYY-MM or YYYY-MM-DD'
+  })
+export type PartialDate = z.infer<typeof PartialDate>
+
+/** The four spheres of life the seed report sorts experiences into. */
+export const SPHERES = ['pro', 'perso', 'associative', 'militant'] as const
+export const Sphere = z.enum(SPHERES)
+export type Sphere = z.infer<typeof Sphere>
+
+export const EXPERIENCE_KINDS = [
+  'job',
+  'mission',
+  'volunteering',
+  'training',
+  'diploma',
+  'award',
+  'event',
+  'contribution'
+] as const
+export const ExperienceKind = z.enum(EXPERIENCE_KINDS)
+
+export const FACET_KINDS = ['name', 'email', 'phone', 'address', 'website', 'avatar'] as const
+export const FacetKind = z.enum(FACET_KINDS)
+
+export const SKILL_CATEGORIES = ['savoir', 'savoir-faire', 'savoir-etre'] as const
+
+export const CIRCLES = ['pro', 'asso', 'perso', 'famille', 'militant', 'formation'] as const
+
+/** An id of a vault record: 26 lowercase base32 characters (128 random bits), opaque. */
+export const RecordId = z.string().regex(/^[a-z2-7]{26}$/, { message: 'not a record id' })
+export type RecordId = z.infer<typeof RecordId>
+
+/** Profile facet: one piece of "infos générales" (a name, an email, a phone, an address, an avatar…). */
+export const FacetData = z
+  .object({
+    kind: FacetKind,
+    value: short(500),
+    label: optShort(80),
+    sphere: Sphere.optional(),
+    /** For an avatar: the media record holding the image. */
+    mediaId: RecordId.optional()
+  })
+  .strict()
+
+/** An experience: a job, a freelance mission, volunteering, a training, a diploma, an award… */
+export const ExperienceData = z
+  .object({
+    kind: ExperienceKind,
+    title: short(),
+    organisation: optShort(),
+    place: optShort(),
+    start: PartialDate.optional(),
+    end: PartialDate.optional(),
+    ongoing: z.boolean().optional(),
+    sphere: Sphere,
+    skills: z.array(short(100)).max(MAX_LIST).default([]),
+    description: z.string().max(MAX_TEXT).optional(),
+    url: z.url().max(2000).optional()
+  })
+  .strict()
+  .refine((d) => !d.start || !d.end || d.start <= d.end, {
+    message: 'the end comes before the start',
+    path: ['end']
+  })
+
+/** A skill, an aptitude or a trait ("aptitudes et traits"). */
+export const SkillData = z
+  .object({
+    name: short(100),
+    category: z.enum(SKILL_CATEGORIES).optional(),
+    level: z.number().int().min(1).max(5).optional(),
+    keywords: z.array(short(60)).max(MAX_LIST).default([]),
+    description: z.string().max(MAX_TEXT).optional()
+  })
+  .strict()
+
+/** A contact of the "répertoire augmenté". */
+export const ContactData = z
+  .object({
+    name: short(),
+    organisation: optShort(),
+    role: optShort(),
+    email: z.email().max(320).optional(),
+    phone: optShort(40),
+    circles: z.array(z.enum(CIRCLES)).max(CIRCLES.length).default([]),
+    howWeMet: z.string().max(2000).optional(),
+    notes: z.string().max(MAX_TEXT).optional(),
+    did: z.string().startsWith('did:').max(2048).optional()
+  })
+  .strict()
+
+/** A place that counts in one's life: where one lived, worked, studied. */
+export const PlaceData = z
+  .object({
+    name: short(),
+    address: optShort(500),
+    city: optShort(),
+    country: optShort(100),
+    from: PartialDate.optional(),
+    to: PartialDate.optional(),
+    note: z.string().max(2000).optional()
+  })
+  .strict()
+
+/** An image. The bytes live in their own encrypted block; the record holds its metadata. */
+export const MediaData = z
+  .object({
+    name: short(),
+    mime: z.enum(MEDIA_TYPES),
+    size: z.number().int().min(1).max(MAX_MEDIA_BYTES),
+    /** CID (string) of the encrypted blob block. Set by the node, never by a client. */
+    blob: z.string().min(1).max(200),
+    caption: z.string().max(2000).optional(),
+    date: PartialDate.optional()
+  })
+  .strict()
+
+/** A note of the "On going": something to keep from the day, not yet classified. */
+export const NoteData = z
+  .object({
+    text: z.string().trim().min(1).max(MAX_TEXT),
+    date: PartialDate,
+    tags: z.array(short(60)).max(MAX_LIST).default([])
+  })
+  .strict()
+
+export const RECORD_TYPES = [
+  'facet',
+  'experience',
+  'skill',
+  'contact',
+  'place',
+  'media',
+  'note'
+] as const
+export const RecordType = z.enum(RECORD_TYPES)
+export type RecordType = z.infer<typeof RecordType>
+
+export const DATA_SCHEMAS = {
+  facet: FacetData,
+  experience: ExperienceData,
+  skill: SkillData,
+  contact: ContactData,
+  place: PlaceData,
+  media: MediaData,
+  note: NoteData
+} as const
+
+export interface RecordDataMap {
+  facet: z.infer<typeof FacetData>
+  experience: z.infer<typeof ExperienceData>
+  skill: z.infer<typeof SkillData>
+  contact: z.infer<typeof ContactData>
+  place: z.infer<typeof PlaceData>
+  media: z.infer<typeof MediaData>
+  note: z.infer<typeof NoteData>
+}
+
+/** Where a record came from ("with where each item came from"). */
+export const Source = z
+  .object({
+    kind: z.enum(['manual', 'import', 'demo']),
+    /** e.g. "JSON Resume", a file name. */
+    name: optShort(),
+    at: z.iso.datetime()
+  })
+  .strict()
+export type Source = z.infer<typeof Source>
+
+/** A record as the vault returns it. */
+export const VaultRecord = z.object({
+  id: RecordId,
+  type: RecordType,
+  version: z.number().int().min(1),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  source: Source,
+  data: z.record(z.string(), z.unknown())
+})
+export type VaultRecord<T extends RecordType = RecordType> = {
+  id: string
+  type: T
+  version: number
+  createdAt: string
+  updatedAt: string
+  source: Source
+  data: RecordDataMap[T]
+}
+
+/** Input to create a record (media are created through the upload endpoint instead). */
+export const CreateRecordInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('facet'), data: FacetData }).strict(),
+  z.object({ type: z.literal('experience'), data: ExperienceData }).strict(),
+  z.object({ type: z.literal('skill'), data: SkillData }).strict(),
+  z.object({ type: z.literal('contact'), data: ContactData }).strict(),
+  z.object({ type: z.literal('place'), data: PlaceData }).strict(),
+  z.object({ type: z.literal('note'), data: NoteData }).strict()
+])
+export type CreateRecordInput = z.infer<typeof CreateRecordInput>
+
+/** Validate a record's data for its type; returns zod's result. */
+export function parseRecordData(type: RecordType, data: unknown) {
+  return DATA_SCHEMAS[type].safeParse(data)
+}
+
+/** Field errors as a flat map "path → messages", the shape the API returns in a 400. */
+export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join('.') : '_'
+    ;(out[key] ??= []).push(issue.message)
+  }
+  return out
+}

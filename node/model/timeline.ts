@@ -1,0 +1,140 @@
+/**
+ * What the time-line and the lists need of a record without decrypting its block: a small summary kept in
+ * the (encrypted) index entry. Pure module.
+ */
+import type { RecordDataMap, RecordType, Sphere } from './records.ts'
+
+export interface Summary {
+  id: string
+  type: RecordType
+  kind?: string
+  sphere?: Sphere
+  title: string
+  subtitle?: string
+  start?: string
+  end?: string
+  ongoing?: boolean
+  /** The sort key on the time-line: the start date, or the date of a note or an image. */
+  date?: string
+  updatedAt: string
+}
+
+/** Record types that have a place on the time-line. */
+export const TIMELINE_TYPES: readonly RecordType[] = ['experience', 'note', 'media', 'place']
+
+export function summarize(
+  id: string,
+  type: RecordType,
+  data: RecordDataMap[RecordType],
+  updatedAt: string
+): Summary {
+  const base = { id, type, updatedAt }
+  const clean = <T extends object>(o: T): T =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+  switch (type) {
+    case 'experience': {
+      const d = data as RecordDataMap['experience']
+      return clean({
+        ...base,
+        kind: d.kind,
+        sphere: d.sphere,
+        title: d.title,
+        subtitle: d.organisation,
+        start: d.start,
+        end: d.end,
+        ongoing: d.ongoing,
+        date: d.start ?? d.end
+      })
+    }
+    case 'note': {
+      const d = data as RecordDataMap['note']
+      const first = d.text.split('\n')[0] ?? ''
+      return clean({ ...base, title: first.length > 120 ? `${first.slice(0, 119)}…` : first, date: d.date })
+    }
+    case 'media': {
+      const d = data as RecordDataMap['media']
+      return clean({ ...base, kind: d.mime, title: d.name, subtitle: d.caption, date: d.date })
+    }
+    case 'place': {
+      const d = data as RecordDataMap['place']
+      return clean({ ...base, title: d.name, subtitle: d.city, start: d.from, end: d.to, date: d.from })
+    }
+    case 'facet': {
+      const d = data as RecordDataMap['facet']
+      return clean({ ...base, kind: d.kind, sphere: d.sphere, title: d.value, subtitle: d.label })
+    }
+    case 'skill': {
+      const d = data as RecordDataMap['skill']
+      return clean({ ...base, kind: d.category, title: d.name })
+    }
+    case 'contact': {
+      const d = data as RecordDataMap['contact']
+      return clean({ ...base, title: d.name, subtitle: d.organisation })
+    }
+  }
+}
+
+export interface TimelineQuery {
+  sphere?: string
+  kind?: string
+  type?: string
+  q?: string
+}
+
+export interface TimelineItem {
+  id: string
+  type: RecordType
+  kind?: string
+  sphere?: Sphere
+  title: string
+  subtitle?: string
+  start?: string
+  end?: string
+  ongoing?: boolean
+  date?: string
+}
+
+export interface Timeline {
+  years: { year: number; items: TimelineItem[] }[]
+  undated: TimelineItem[]
+  total: number
+}
+
+const normalize = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+
+/** Group dated summaries by year, newest first; filters by sphere, kind, type and text. */
+export function buildTimeline(summaries: Iterable<Summary>, query: TimelineQuery = {}): Timeline {
+  const needle = query.q ? normalize(query.q.trim()) : ''
+  const byYear = new Map<number, TimelineItem[]>()
+  const undated: TimelineItem[] = []
+  let total = 0
+  for (const s of summaries) {
+    if (!TIMELINE_TYPES.includes(s.type)) continue
+    if (query.type && s.type !== query.type) continue
+    if (query.sphere && s.sphere !== query.sphere) continue
+    if (query.kind && s.kind !== query.kind) continue
+    if (needle && !normalize(`${s.title} ${s.subtitle ?? ''}`).includes(needle)) continue
+    const { updatedAt: _u, ...item } = s
+    total++
+    if (!s.date) {
+      undated.push(item)
+      continue
+    }
+    const year = Number(s.date.slice(0, 4))
+    let list = byYear.get(year)
+    if (!list) byYear.set(year, (list = []))
+    list.push(item)
+  }
+  const years = [...byYear.entries()]
+    .sort((a, b) => b[0] - a[0])
+    .map(([year, items]) => ({
+      year,
+      items: items.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title))
+    }))
+  undated.sort((a, b) => a.title.localeCompare(b.title))
+  return { years, undated, total }
+}

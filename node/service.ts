@@ -1,0 +1,220 @@
+/**
+ * One person's running node: the profile directory, the vault (locked or unlocked) and, while unlocked,
+ * the network. The HTTP API and the CLI drive it; it emits events the API streams to the UI.
+ */
+import { EventEmitter } from 'node:events'
+import { createIdentity, identityFromSeed, seedOf, type Identity } from './identity.ts'
+import { paths, type Config } from './home.ts'
+import { fileKeyring, nodeScrypt } from './vault/node-files.ts'
+import type { OpenStores } from './vault/node-stores.ts'
+import { Vault, VaultError } from './vault/vault.ts'
+import type { KdfParams } from './vault/crypto.ts'
+import type { Network } from './network/p2p.ts'
+
+export const VERSION = '0.1.0'
+/** After this many wrong passphrases in a row, unlock attempts are delayed (doubling, up to a minute). */
+export const FREE_UNLOCK_ATTEMPTS = 5
+
+export type NodeState = 'uninitialized' | 'locked' | 'unlocked'
+
+export interface NodeEvents {
+  record: [{ op: 'put' | 'delete'; id: string; type: string }]
+  lock: [Record<string, never>]
+  unlock: [Record<string, never>]
+  peer: [{ op: 'connect' | 'disconnect'; peerId: string }]
+  'import.progress': [{ done: number; total: number }]
+}
+
+export interface MusetteNodeInit {
+  home: string
+  config: Config
+  /** Start libp2p on unlock. Tests of the API alone turn it off. @default true */
+  network?: boolean
+  /** Lower scrypt cost, for tests only. */
+  kdfParams?: Omit<KdfParams, 'salt'>
+}
+
+export class MusetteNode extends EventEmitter<NodeEvents> {
+  readonly home: string
+  readonly config: Config
+  #stores: OpenStores | undefined
+  #vault: Vault | undefined
+  #identity: Identity | undefined
+  #network: Network | undefined
+  #initialized = false
+  #failures = 0
+  #nextAttemptAt = 0
+  #busy: Promise<unknown> = Promise.resolve()
+  readonly #init: MusetteNodeInit
+
+  constructor(init: MusetteNodeInit) {
+    super()
+    this.home = init.home
+    this.config = init.config
+    this.#init = init
+  }
+
+  /** Look at the disk: is there a vault yet? Cheap; opens nothing. */
+  async load(): Promise<void> {
+    this.#initialized = (await fileKeyring(`${paths(this.home).vault}/keyring.json`).read()) !== undefined
+  }
+
+  get state(): NodeState {
+    if (this.#vault && !this.#vault.locked) return 'unlocked'
+    return this.#initialized ? 'locked' : 'uninitialized'
+  }
+
+  get identity(): Identity | undefined {
+    return this.#identity
+  }
+
+  get network(): Network | undefined {
+    return this.#network
+  }
+
+  /** The unlocked vault; throws VaultError LOCKED otherwise. */
+  get vault(): Vault {
+    if (!this.#vault || this.#vault.locked) {
+      throw new VaultError(this.#initialized ? 'LOCKED' : 'NOT_INITIALIZED', 'the vault is locked')
+    }
+    return this.#vault
+  }
+
+  get name(): string | undefined {
+    return this.#vault && !this.#vault.locked ? this.#vault.secrets.name : undefined
+  }
+
+  /** One state change at a time (create, unlock, lock, stop). */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#busy.then(fn, fn)
+    this.#busy = run.catch(() => undefined)
+    return run
+  }
+
+  async #openStores(): Promise<OpenStores> {
+    const { openNodeStores } = await import('./vault/node-stores.ts')
+    this.#stores ??= await openNodeStores(paths(this.home).vault)
+    return this.#stores
+  }
+
+  /** Create the identity and the vault (first run). */
+  createIdentity(name: string, passphrase: string): Promise<Identity> {
+    return this.#serial(async () => {
+      if (this.#initialized) throw new VaultError('ALREADY_INITIALIZED', 'this profile already has an identity')
+      const identity = await createIdentity()
+      const stores = await this.#openStores()
+      const vault = await Vault.create(
+        stores,
+        nodeScrypt,
+        passphrase,
+        { identitySeed: seedOf(identity), name, createdAt: new Date().toISOString() },
+        { kdfParams: this.#init.kdfParams }
+      )
+      await vault.put({
+        type: 'facet',
+        data: { kind: 'name', value: name },
+        source: { kind: 'manual', at: new Date().toISOString() }
+      })
+      this.#initialized = true
+      await this.#opened(vault, identity)
+      return identity
+    })
+  }
+
+  /** Unlock with the passphrase; wrong passphrases are throttled. */
+  unlock(passphrase: string): Promise<Identity> {
+    return this.#serial(async () => {
+      if (this.state === 'unlocked' && this.#identity) return this.#identity
+      const wait = this.#nextAttemptAt - Date.now()
+      if (wait > 0) throw new UnlockThrottledError(wait)
+      let vault: Vault
+      try {
+        vault = await Vault.unlock(await this.#openStores(), nodeScrypt, passphrase)
+      } catch (err) {
+        if (err instanceof VaultError && err.code === 'WRONG_PASSPHRASE') {
+          this.#failures++
+          if (this.#failures >= FREE_UNLOCK_ATTEMPTS) {
+            const delay = Math.min(60_000, 1000 * 2 ** (this.#failures - FREE_UNLOCK_ATTEMPTS))
+            this.#nextAttemptAt = Date.now() + delay
+          }
+        }
+        throw err
+      }
+      this.#failures = 0
+      this.#nextAttemptAt = 0
+      const identity = await identityFromSeed(vault.secrets.identitySeed)
+      await this.#opened(vault, identity)
+      return identity
+    })
+  }
+
+  async #opened(vault: Vault, identity: Identity): Promise<void> {
+    this.#vault = vault
+    this.#identity = identity
+    if (this.#init.network !== false) {
+      try {
+        await this.#startNetwork(identity)
+      } catch (err) {
+        // A node whose ports are taken still gives access to its vault; the status says why it is offline.
+        this.networkError = err instanceof Error ? err.message : String(err)
+      }
+    }
+    this.emit('unlock', {})
+  }
+
+  /** Why the network did not start, if it did not. */
+  networkError: string | undefined
+
+  async #startNetwork(identity: Identity): Promise<void> {
+    const { Network } = await import('./network/p2p.ts')
+    const stores = await this.#openStores()
+    const network = await Network.start({
+      privateKey: identity.privateKey,
+      blockstore: stores.blocks,
+      host: this.config.p2pHost,
+      port: this.config.p2pPort,
+      mdns: this.config.mdns
+    })
+    network.libp2p.addEventListener('peer:connect', (e) =>
+      this.emit('peer', { op: 'connect', peerId: e.detail.toString() })
+    )
+    network.libp2p.addEventListener('peer:disconnect', (e) =>
+      this.emit('peer', { op: 'disconnect', peerId: e.detail.toString() })
+    )
+    this.#network = network
+    this.networkError = undefined
+  }
+
+  /** Forget every key, stop the network, close the stores. */
+  lock(): Promise<void> {
+    return this.#serial(async () => {
+      await this.#shutdown()
+      this.emit('lock', {})
+    })
+  }
+
+  async #shutdown(): Promise<void> {
+    const network = this.#network
+    this.#network = undefined
+    if (network) await network.stop().catch(() => undefined)
+    this.#vault?.lock()
+    this.#vault = undefined
+    this.#identity = undefined
+    const stores = this.#stores
+    this.#stores = undefined
+    if (stores) await stores.close()
+  }
+
+  /** Stop everything (process exit). */
+  stop(): Promise<void> {
+    return this.#serial(() => this.#shutdown())
+  }
+}
+
+export class UnlockThrottledError extends Error {
+  readonly code = 'TOO_MANY_ATTEMPTS'
+  constructor(readonly retryAfterMs: number) {
+    super(`too many wrong passphrases: try again in ${Math.ceil(retryAfterMs / 1000)} s`)
+    this.name = 'UnlockThrottledError'
+  }
+}

@@ -1,0 +1,584 @@
+/**
+ * The encrypted vault.
+ *
+ * - Every record version is dag-cbor, sealed with XChaCha20-Poly1305 under a per-record random key, and
+ *   stored as a raw block in the (Helia) blockstore; its CID is the hash of the ciphertext.
+ * - The index (a datastore, LevelDB on disk) maps an opaque random id to a sealed entry holding the record's
+ *   key, its head CID and a small summary; the entry is sealed under the data key.
+ * - The data key is wrapped by a key derived from the passphrase (scrypt), in the keyring beside them; the
+ *   identity seed and display name are sealed under the data key in the same keyring.
+ * - Deleting a record deletes its index entry, so its key is forgotten (crypto-shredding), and its blocks.
+ * - A write puts the blocks first and the index entry last: the index entry is the commit point.
+ *
+ * The module does no I/O of its own: stores and the keyring file are injected (Node: LevelDB and a file;
+ * browser later: IndexedDB).
+ */
+import * as dagCbor from '@ipld/dag-cbor'
+import { Key } from 'interface-datastore'
+import { CID } from 'multiformats/cid'
+import { base32 } from 'multiformats/bases/base32'
+import { base64 } from 'multiformats/bases/base64'
+import { sha256 } from 'multiformats/hashes/sha2'
+import * as raw from 'multiformats/codecs/raw'
+import { z } from 'zod'
+import {
+  DATA_SCHEMAS,
+  MAX_MEDIA_BYTES,
+  RecordType,
+  Source,
+  type RecordDataMap,
+  type VaultRecord
+} from '../model/records.ts'
+import { summarize, type Summary } from '../model/timeline.ts'
+import {
+  aadOf,
+  DecryptError,
+  DEFAULT_KDF,
+  KEY_LENGTH,
+  MAX_KDF_N,
+  open,
+  randomBytes,
+  seal,
+  type Kdf,
+  type KdfParams
+} from './crypto.ts'
+import type { Blockstore } from 'interface-blockstore'
+import type { Datastore } from 'interface-datastore'
+
+/** The largest block the vault writes or reads: a 5 MiB image plus its envelope. */
+export const MAX_BLOCK_BYTES = MAX_MEDIA_BYTES + 64 * 1024
+/** The largest sealed record (its data is capped by the schemas far below this). */
+export const MAX_RECORD_BYTES = 1024 * 1024
+export const MAX_KEYRING_BYTES = 64 * 1024
+const INDEX_PREFIX = '/r/'
+const RAW_CODE = raw.code
+
+export class VaultError extends Error {
+  constructor(
+    readonly code:
+      | 'WRONG_PASSPHRASE'
+      | 'NOT_FOUND'
+      | 'CONFLICT'
+      | 'CORRUPT'
+      | 'LOCKED'
+      | 'ALREADY_INITIALIZED'
+      | 'NOT_INITIALIZED'
+      | 'VALIDATION_FAILED'
+      | 'TOO_LARGE',
+    message: string,
+    options?: { cause?: unknown }
+  ) {
+    super(message, options)
+    this.name = 'VaultError'
+  }
+}
+
+/** Reads and atomically replaces the keyring (a small JSON file on disk). */
+export interface KeyringStore {
+  read(): Promise<Uint8Array | undefined>
+  write(bytes: Uint8Array): Promise<void>
+}
+
+export interface VaultStores {
+  blocks: Blockstore
+  index: Datastore
+  keyring: KeyringStore
+}
+
+export interface VaultSecrets {
+  /** The 32-byte Ed25519 seed of the person's identity. */
+  identitySeed: Uint8Array
+  name: string
+  createdAt: string
+}
+
+const Keyring = z
+  .object({
+    format: z.literal('musette-keyring'),
+    version: z.literal(1),
+    kdf: z
+      .object({
+        alg: z.literal('scrypt'),
+        N: z
+          .number()
+          .int()
+          .min(2 ** 10)
+          .max(MAX_KDF_N)
+          .refine((n) => (n & (n - 1)) === 0, 'N must be a power of two'),
+        r: z.number().int().min(1).max(32),
+        p: z.number().int().min(1).max(16),
+        salt: z.string().min(16).max(200)
+      })
+      .strict(),
+    wrappedKey: z.string().max(200),
+    secrets: z.string().max(MAX_KEYRING_BYTES)
+  })
+  .strict()
+
+const IndexEntry = z.object({
+  k: z.custom<Uint8Array>((b) => b instanceof Uint8Array && b.length === KEY_LENGTH),
+  h: z.instanceof(CID),
+  t: RecordType,
+  v: z.number().int().min(1),
+  c: z.string(),
+  s: z.record(z.string(), z.unknown())
+})
+type IndexEntry = z.infer<typeof IndexEntry>
+
+const StoredRecord = z.object({
+  id: z.string(),
+  type: RecordType,
+  version: z.number().int().min(1),
+  prev: z.instanceof(CID).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  source: Source,
+  data: z.record(z.string(), z.unknown())
+})
+
+const AAD_DATA_KEY = aadOf('musette/vault/v1/data-key')
+const AAD_SECRETS = aadOf('musette/vault/v1/secrets')
+const aadIndex = (id: string) => aadOf(`musette/vault/v1/index/${id}`)
+const aadRecord = (id: string) => aadOf(`musette/vault/v1/record/${id}`)
+const aadBlob = (id: string) => aadOf(`musette/vault/v1/blob/${id}`)
+
+const b64 = (bytes: Uint8Array) => base64.baseEncode(bytes)
+const unb64 = (s: string) => base64.baseDecode(s)
+
+/** A new opaque record id: 128 random bits, base32 (26 chars). */
+export function newRecordId(): string {
+  return base32.baseEncode(randomBytes(16))
+}
+
+/** dag-cbor refuses `undefined`: drop such keys (zod leaves them for absent optional fields). */
+function plain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(plain) as T
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array) && !(value instanceof CID)) {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = plain(v)
+    return out as T
+  }
+  return value
+}
+
+async function readBlock(blocks: Blockstore, cid: CID): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    for await (const chunk of blocks.get(cid)) {
+      size += chunk.length
+      if (size > MAX_BLOCK_BYTES) throw new VaultError('CORRUPT', `block ${cid.toString()} is too large`)
+      chunks.push(chunk)
+    }
+  } catch (err) {
+    if (err instanceof VaultError) throw err
+    throw new VaultError('CORRUPT', `block ${cid.toString()} is missing or unreadable`, { cause: err })
+  }
+  if (chunks.length === 1 && chunks[0]) return chunks[0]
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const c of chunks) {
+    out.set(c, offset)
+    offset += c.length
+  }
+  return out
+}
+
+async function cidOf(bytes: Uint8Array): Promise<CID> {
+  return CID.createV1(RAW_CODE, await sha256.digest(bytes))
+}
+
+export interface PutInput<T extends RecordType = RecordType> {
+  type: T
+  data: unknown
+  source: Source
+}
+
+export class Vault {
+  readonly #stores: VaultStores
+  #dataKey: Uint8Array | undefined
+  readonly #secrets: VaultSecrets
+  /** Decrypted index, in memory while unlocked. */
+  readonly #entries = new Map<string, IndexEntry>()
+  /** Decrypted records, filled on demand. */
+  readonly #cache = new Map<string, VaultRecord>()
+  #queue: Promise<unknown> = Promise.resolve()
+  readonly #now: () => Date
+
+  private constructor(stores: VaultStores, dataKey: Uint8Array, secrets: VaultSecrets, now: () => Date) {
+    this.#stores = stores
+    this.#dataKey = dataKey
+    this.#secrets = secrets
+    this.#now = now
+  }
+
+  /** Whether a keyring exists in these stores. */
+  static async exists(stores: Pick<VaultStores, 'keyring'>): Promise<boolean> {
+    return (await stores.keyring.read()) !== undefined
+  }
+
+  /** Create a new vault; fails if one exists. */
+  static async create(
+    stores: VaultStores,
+    kdf: Kdf,
+    passphrase: string,
+    secrets: VaultSecrets,
+    options: { kdfParams?: Omit<KdfParams, 'salt'>; now?: () => Date } = {}
+  ): Promise<Vault> {
+    if (await Vault.exists(stores)) throw new VaultError('ALREADY_INITIALIZED', 'a vault already exists here')
+    const params: KdfParams = { ...(options.kdfParams ?? DEFAULT_KDF), salt: randomBytes(16) }
+    const kek = await kdf(passphrase, params)
+    const dataKey = randomBytes(KEY_LENGTH)
+    const keyring = {
+      format: 'musette-keyring',
+      version: 1,
+      kdf: { alg: params.alg, N: params.N, r: params.r, p: params.p, salt: b64(params.salt) },
+      wrappedKey: b64(seal(kek, dataKey, AAD_DATA_KEY)),
+      secrets: b64(seal(dataKey, dagCbor.encode(plain(secrets)), AAD_SECRETS))
+    }
+    kek.fill(0)
+    await stores.keyring.write(new TextEncoder().encode(JSON.stringify(keyring, null, 2)))
+    return new Vault(stores, dataKey, secrets, options.now ?? (() => new Date()))
+  }
+
+  /** Open an existing vault with its passphrase; loads the index into memory. */
+  static async unlock(
+    stores: VaultStores,
+    kdf: Kdf,
+    passphrase: string,
+    options: { now?: () => Date } = {}
+  ): Promise<Vault> {
+    const bytes = await stores.keyring.read()
+    if (bytes === undefined) throw new VaultError('NOT_INITIALIZED', 'no vault here yet')
+    if (bytes.length > MAX_KEYRING_BYTES) throw new VaultError('CORRUPT', 'the keyring is too large')
+    let keyring: z.infer<typeof Keyring>
+    try {
+      keyring = Keyring.parse(JSON.parse(new TextDecoder().decode(bytes)))
+    } catch (err) {
+      throw new VaultError('CORRUPT', 'the keyring is unreadable', { cause: err })
+    }
+    const kek = await kdf(passphrase, { ...keyring.kdf, salt: unb64(keyring.kdf.salt) })
+    let dataKey: Uint8Array
+    try {
+      dataKey = open(kek, unb64(keyring.wrappedKey), AAD_DATA_KEY)
+    } catch (err) {
+      if (err instanceof DecryptError) throw new VaultError('WRONG_PASSPHRASE', 'wrong passphrase')
+      throw err
+    } finally {
+      kek.fill(0)
+    }
+    const secrets = dagCbor.decode<VaultSecrets>(open(dataKey, unb64(keyring.secrets), AAD_SECRETS))
+    const vault = new Vault(stores, dataKey, secrets, options.now ?? (() => new Date()))
+    await vault.#loadIndex()
+    return vault
+  }
+
+  get secrets(): VaultSecrets {
+    this.#key()
+    return this.#secrets
+  }
+
+  get locked(): boolean {
+    return this.#dataKey === undefined
+  }
+
+  /** Forget every key and every decrypted record. */
+  lock(): void {
+    this.#dataKey?.fill(0)
+    this.#dataKey = undefined
+    for (const e of this.#entries.values()) e.k.fill(0)
+    this.#entries.clear()
+    this.#cache.clear()
+    this.#secrets.identitySeed.fill(0)
+  }
+
+  #key(): Uint8Array {
+    if (this.#dataKey === undefined) throw new VaultError('LOCKED', 'the vault is locked')
+    return this.#dataKey
+  }
+
+  async #loadIndex(): Promise<void> {
+    const key = this.#key()
+    for await (const { key: k, value } of this.#stores.index.query({ prefix: INDEX_PREFIX })) {
+      const id = k.toString().slice(INDEX_PREFIX.length)
+      let entry: IndexEntry
+      try {
+        entry = IndexEntry.parse(dagCbor.decode(open(key, value, aadIndex(id))))
+      } catch (err) {
+        throw new VaultError('CORRUPT', `index entry ${id} is unreadable`, { cause: err })
+      }
+      this.#entries.set(id, entry)
+    }
+  }
+
+  /** Serialize writes: one at a time, in order. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn)
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
+
+  get size(): number {
+    return this.#entries.size
+  }
+
+  countByType(): Partial<Record<RecordType, number>> {
+    const out: Partial<Record<RecordType, number>> = {}
+    for (const e of this.#entries.values()) out[e.t] = (out[e.t] ?? 0) + 1
+    return out
+  }
+
+  /** Summaries of every record (what the time-line needs), from memory. */
+  *summaries(): Iterable<Summary> {
+    this.#key()
+    for (const e of this.#entries.values()) yield e.s as unknown as Summary
+  }
+
+  has(id: string): boolean {
+    return this.#entries.has(id)
+  }
+
+  async get(id: string): Promise<VaultRecord | undefined> {
+    this.#key()
+    const cached = this.#cache.get(id)
+    if (cached) return cached
+    const entry = this.#entries.get(id)
+    if (!entry) return undefined
+    const record = await this.#readVersion(id, entry.k, entry.h)
+    this.#cache.set(id, record.record)
+    return record.record
+  }
+
+  /** Every record, or those of one type, newest first. */
+  async list(type?: RecordType): Promise<VaultRecord[]> {
+    const ids = [...this.#entries.entries()].filter(([, e]) => !type || e.t === type).map(([id]) => id)
+    const out: VaultRecord[] = []
+    for (const id of ids) {
+      const r = await this.get(id)
+      if (r) out.push(r)
+    }
+    return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+  }
+
+  async #readVersion(id: string, recordKey: Uint8Array, cid: CID): Promise<{ record: VaultRecord; prev: CID | null }> {
+    const sealed = await readBlock(this.#stores.blocks, cid)
+    let stored: z.infer<typeof StoredRecord>
+    try {
+      stored = StoredRecord.parse(dagCbor.decode(open(recordKey, sealed, aadRecord(id))))
+    } catch (err) {
+      throw new VaultError('CORRUPT', `record ${id} (${cid.toString()}) is unreadable`, { cause: err })
+    }
+    if (stored.id !== id) throw new VaultError('CORRUPT', `block ${cid.toString()} belongs to another record`)
+    const { prev, ...record } = stored
+    return { record: record as VaultRecord, prev }
+  }
+
+  /** Every version of a record, newest first. */
+  async versions(id: string): Promise<VaultRecord[]> {
+    this.#key()
+    const entry = this.#entries.get(id)
+    if (!entry) throw new VaultError('NOT_FOUND', `no record ${id}`)
+    const out: VaultRecord[] = []
+    let cid: CID | null = entry.h
+    while (cid) {
+      const { record, prev }: { record: VaultRecord; prev: CID | null } = await this.#readVersion(id, entry.k, cid)
+      out.push(record)
+      cid = prev
+    }
+    return out
+  }
+
+  #validate(type: RecordType, data: unknown): RecordDataMap[RecordType] {
+    const parsed = DATA_SCHEMAS[type].safeParse(data)
+    if (!parsed.success) {
+      throw new VaultError('VALIDATION_FAILED', `invalid ${type}: ${parsed.error.issues[0]?.message ?? ''}`, {
+        cause: parsed.error
+      })
+    }
+    return parsed.data as RecordDataMap[RecordType]
+  }
+
+  /** Seal a record version into a block (not yet committed). */
+  async #prepare(
+    id: string,
+    recordKey: Uint8Array,
+    record: VaultRecord,
+    prev: CID | null
+  ): Promise<{ cid: CID; bytes: Uint8Array; entry: IndexEntry; sealedEntry: Uint8Array }> {
+    const body = dagCbor.encode(plain({ ...record, prev }))
+    if (body.length > MAX_RECORD_BYTES) throw new VaultError('TOO_LARGE', 'record too large')
+    const bytes = seal(recordKey, body, aadRecord(id))
+    const cid = await cidOf(bytes)
+    const entry: IndexEntry = {
+      k: recordKey,
+      h: cid,
+      t: record.type,
+      v: record.version,
+      c: record.createdAt,
+      s: plain(summarize(id, record.type, record.data, record.updatedAt)) as unknown as Record<string, unknown>
+    }
+    const sealedEntry = seal(this.#key(), dagCbor.encode(entry), aadIndex(id))
+    return { cid, bytes, entry, sealedEntry }
+  }
+
+  /** Create a record. */
+  async put<T extends RecordType>(input: PutInput<T>): Promise<VaultRecord<T>> {
+    const [record] = await this.putMany([input])
+    return record as VaultRecord<T>
+  }
+
+  /**
+   * Create several records atomically: all their blocks are written, then all their index entries in one
+   * datastore batch. Either every record is there afterwards, or none is.
+   */
+  async putMany(
+    inputs: PutInput[],
+    onProgress?: (done: number, total: number) => void
+  ): Promise<VaultRecord[]> {
+    this.#key()
+    // Validate everything before writing anything.
+    const validated = inputs.map((i) => ({ ...i, data: this.#validate(i.type, i.data) }))
+    return this.#exclusive(async () => {
+      const now = this.#now().toISOString()
+      const prepared: { id: string; record: VaultRecord; entry: IndexEntry; sealedEntry: Uint8Array }[] = []
+      let done = 0
+      for (const input of validated) {
+        const id = newRecordId()
+        const record: VaultRecord = {
+          id,
+          type: input.type,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+          source: input.source,
+          data: input.data
+        }
+        const p = await this.#prepare(id, randomBytes(KEY_LENGTH), record, null)
+        await this.#stores.blocks.put(p.cid, p.bytes)
+        prepared.push({ id, record, entry: p.entry, sealedEntry: p.sealedEntry })
+        onProgress?.(++done, validated.length)
+      }
+      await this.#commit(prepared)
+      return prepared.map((p) => p.record)
+    })
+  }
+
+  async #commit(items: { id: string; record: VaultRecord; entry: IndexEntry; sealedEntry: Uint8Array }[]) {
+    if (items.length === 1 && items[0]) {
+      await this.#stores.index.put(new Key(INDEX_PREFIX + items[0].id), items[0].sealedEntry)
+    } else {
+      const batch = this.#stores.index.batch()
+      for (const item of items) batch.put(new Key(INDEX_PREFIX + item.id), item.sealedEntry)
+      await batch.commit()
+    }
+    for (const item of items) {
+      this.#entries.set(item.id, item.entry)
+      this.#cache.set(item.id, item.record)
+    }
+  }
+
+  /** Replace a record's data with a new version; `expectedVersion` guards against lost updates. */
+  async update(id: string, data: unknown, expectedVersion?: number): Promise<VaultRecord> {
+    this.#key()
+    return this.#exclusive(async () => {
+      const entry = this.#entries.get(id)
+      if (!entry) throw new VaultError('NOT_FOUND', `no record ${id}`)
+      if (expectedVersion !== undefined && expectedVersion !== entry.v) {
+        throw new VaultError('CONFLICT', `record ${id} is at version ${entry.v}, not ${expectedVersion}`)
+      }
+      const current = await this.get(id)
+      if (!current) throw new VaultError('NOT_FOUND', `no record ${id}`)
+      if (entry.t === 'media' && data !== null && typeof data === 'object') {
+        // The blob is the node's business: a client may change the name, caption or date, never the bytes.
+        const cur = current.data as RecordDataMap['media']
+        data = { ...data, blob: cur.blob, mime: cur.mime, size: cur.size }
+      }
+      const valid = this.#validate(entry.t, data)
+      const record: VaultRecord = {
+        ...current,
+        version: entry.v + 1,
+        updatedAt: this.#now().toISOString(),
+        data: valid
+      }
+      const p = await this.#prepare(id, entry.k, record, entry.h)
+      await this.#stores.blocks.put(p.cid, p.bytes)
+      await this.#commit([{ id, record, entry: p.entry, sealedEntry: p.sealedEntry }])
+      return record
+    })
+  }
+
+  /** Delete a record: forget its key (every version becomes unreadable) and drop its blocks. */
+  async delete(id: string): Promise<void> {
+    this.#key()
+    return this.#exclusive(async () => {
+      const entry = this.#entries.get(id)
+      if (!entry) throw new VaultError('NOT_FOUND', `no record ${id}`)
+      const cids: CID[] = []
+      let cid: CID | null = entry.h
+      while (cid) {
+        cids.push(cid)
+        try {
+          const v: { record: VaultRecord; prev: CID | null } = await this.#readVersion(id, entry.k, cid)
+          if (v.record.type === 'media') {
+            const blob = (v.record.data as RecordDataMap['media']).blob
+            cids.push(CID.parse(blob))
+          }
+          cid = v.prev
+        } catch {
+          cid = null
+        }
+      }
+      // The commit point: once the index entry is gone, so is the key.
+      await this.#stores.index.delete(new Key(INDEX_PREFIX + id))
+      entry.k.fill(0)
+      this.#entries.delete(id)
+      this.#cache.delete(id)
+      for (const c of cids) {
+        try {
+          await this.#stores.blocks.delete(c)
+        } catch {
+          // an orphan ciphertext block without its key is harmless
+        }
+      }
+    })
+  }
+
+  /** Store an image: its bytes in their own sealed block, its metadata as a `media` record. */
+  async putMedia(
+    bytes: Uint8Array,
+    meta: { name: string; mime: string; caption?: string; date?: string },
+    source: Source
+  ): Promise<VaultRecord<'media'>> {
+    this.#key()
+    if (bytes.length === 0 || bytes.length > MAX_MEDIA_BYTES) {
+      throw new VaultError('TOO_LARGE', `an image must be 1 byte to ${MAX_MEDIA_BYTES} bytes`)
+    }
+    return this.#exclusive(async () => {
+      const id = newRecordId()
+      const recordKey = randomBytes(KEY_LENGTH)
+      const blob = seal(recordKey, bytes, aadBlob(id))
+      const blobCid = await cidOf(blob)
+      const data = this.#validate('media', {
+        ...meta,
+        size: bytes.length,
+        blob: blobCid.toString()
+      })
+      const now = this.#now().toISOString()
+      const record: VaultRecord = { id, type: 'media', version: 1, createdAt: now, updatedAt: now, source, data }
+      const p = await this.#prepare(id, recordKey, record, null)
+      await this.#stores.blocks.put(blobCid, blob)
+      await this.#stores.blocks.put(p.cid, p.bytes)
+      await this.#commit([{ id, record, entry: p.entry, sealedEntry: p.sealedEntry }])
+      return record as VaultRecord<'media'>
+    })
+  }
+
+  async getMediaBlob(id: string): Promise<{ bytes: Uint8Array; mime: string } | undefined> {
+    const record = await this.get(id)
+    const entry = this.#entries.get(id)
+    if (!record || !entry || record.type !== 'media') return undefined
+    const data = record.data as RecordDataMap['media']
+    const sealed = await readBlock(this.#stores.blocks, CID.parse(data.blob))
+    return { bytes: open(entry.k, sealed, aadBlob(id)), mime: data.mime }
+  }
+}
