@@ -10,7 +10,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['node/**/*.test.ts', 'credentials/**/*.test.ts', 'protocols/**/*.test.ts'],
+          include: [
+            'node/**/*.test.ts',
+            'credentials/**/*.test.ts',
+            'protocols/**/*.test.ts',
+            'scripts/**/*.test.ts'
+          ],
           testTimeout: 20_000
         }
       },

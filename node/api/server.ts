@@ -116,6 +116,12 @@ export class ApiServer {
       this.#handle(req, res).catch((err: unknown) => {
         const apiErr = toApiError(err)
         if (apiErr.status >= 500) init.onError?.(err)
+        if (!req.complete) {
+          // the body was refused unread: do not keep a connection whose next bytes are that body
+          res.shouldKeepAlive = false
+          res.setHeader('Connection', 'close')
+          res.on('finish', () => req.socket?.destroy())
+        }
         sendError(res, apiErr)
       })
     })
