@@ -84,7 +84,11 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' }
 } as const satisfies ParseArgsConfig['options']
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: O) {
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  options: O
+) {
   try {
     return parseArgs({ args, options: { ...COMMON, ...options }, strict: true, allowPositionals: false })
       .values as Record<string, string | boolean | undefined>
@@ -96,7 +100,8 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(command: strin
 function port(value: string | boolean | undefined, flag: string, command: string): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > 65534) throw new UsageError(`${flag} must be a port number`, command)
+  if (!Number.isInteger(n) || n < 0 || n > 65534)
+    throw new UsageError(`${flag} must be a port number`, command)
   return n
 }
 
@@ -219,7 +224,11 @@ async function cmdStart(args: string[]): Promise<number> {
     if (node.networkError) err(`musette: network offline: ${node.networkError}`)
     else for (const a of node.network?.listenAddrs() ?? []) out(`Listening on ${a}`)
   } else {
-    out(node.state === 'uninitialized' ? 'New profile: create your identity in the UI.' : 'Vault locked: unlock it in the UI.')
+    out(
+      node.state === 'uninitialized'
+        ? 'New profile: create your identity in the UI.'
+        : 'Vault locked: unlock it in the UI.'
+    )
   }
   if (!uiDir()) err('musette: the UI is not built (npm run build); the API alone is served')
   out('')
@@ -266,7 +275,13 @@ async function cmdStatus(args: string[]): Promise<number> {
   const status = !s.locked ? await api(home, '/api/status') : undefined
   const info = await readRunInfo(home)
   if (v.json) {
-    out(JSON.stringify({ running: true, home, apiUrl: info?.apiUrl, ...s, ...(status?.body as object) }, null, 2))
+    out(
+      JSON.stringify(
+        { running: true, home, apiUrl: info?.apiUrl, ...s, ...(status?.body as object) },
+        null,
+        2
+      )
+    )
     return 0
   }
   out(`Running: ${info?.apiUrl ?? ''} (profile ${home})`)

@@ -80,6 +80,11 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
     return this.#vault
   }
 
+  /** Throws VaultError LOCKED (or NOT_INITIALIZED) unless the vault is open. */
+  requireUnlocked(): void {
+    void this.vault
+  }
+
   get name(): string | undefined {
     return this.#vault && !this.#vault.locked ? this.#vault.secrets.name : undefined
   }
@@ -100,7 +105,8 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   /** Create the identity and the vault (first run). */
   createIdentity(name: string, passphrase: string): Promise<Identity> {
     return this.#serial(async () => {
-      if (this.#initialized) throw new VaultError('ALREADY_INITIALIZED', 'this profile already has an identity')
+      if (this.#initialized)
+        throw new VaultError('ALREADY_INITIALIZED', 'this profile already has an identity')
       const identity = await createIdentity()
       const stores = await this.#openStores()
       const vault = await Vault.create(
@@ -156,7 +162,7 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
         await this.#startNetwork(identity)
       } catch (err) {
         // A node whose ports are taken still gives access to its vault; the status says why it is offline.
-        this.networkError = err instanceof Error ? err.message : String(err)
+        this.networkError = (err instanceof Error ? err.message : String(err)).split('\n')[0]
       }
     }
     this.emit('unlock', {})

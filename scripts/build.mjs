@@ -27,19 +27,34 @@ function newest(paths) {
 const stale = (output, inputs) =>
   !ifStale || !existsSync(join(root, output)) || statSync(join(root, output)).mtimeMs < newest(inputs)
 
-if ((all || args.has('--ui')) && stale('dist/ui/index.html', ['app', 'node/model', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'])) {
+if (
+  (all || args.has('--ui')) &&
+  stale('dist/ui/index.html', [
+    'app',
+    'node/model',
+    'svelte.config.js',
+    'vite.config.ts',
+    'package-lock.json'
+  ])
+) {
   process.stdout.write('Building the UI…\n')
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js')
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit'
+  })
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 
-if ((all || args.has('--node')) && stale('dist/node/musette.mjs', ['node', 'credentials', 'protocols', 'package-lock.json'])) {
+if (
+  (all || args.has('--node')) &&
+  stale('dist/node/musette.mjs', ['node', 'credentials', 'protocols', 'scripts/demo.ts', 'package-lock.json'])
+) {
   process.stdout.write('Building the node…\n')
   const { build } = await import('esbuild')
   await build({
     absWorkingDir: root,
-    entryPoints: { musette: 'node/cli.ts' },
+    entryPoints: { musette: 'node/cli.ts', demo: 'scripts/demo.ts' },
     outdir: 'dist/node',
     outExtension: { '.js': '.mjs' },
     bundle: true,

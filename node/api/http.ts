@@ -76,7 +76,12 @@ const SECURITY_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin'
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+) {
   const text = JSON.stringify(body)
   res.writeHead(status, {
     ...SECURITY_HEADERS,

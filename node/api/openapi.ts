@@ -35,12 +35,19 @@ export function buildOpenApi(routes: readonly Route[], version: string): unknown
       security: r.auth ? [{ bearer: [] }] : [],
       responses: {
         '2XX': { description: 'Success' },
-        default: { description: 'A typed error', content: { 'application/json': { schema: jsonSchema(ErrorBody) } } }
+        default: {
+          description: 'A typed error',
+          content: { 'application/json': { schema: jsonSchema(ErrorBody) } }
+        }
       }
     }
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } }
+    if (r.body)
+      op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } }
     else if (r.bodyType) {
-      op.requestBody = { required: true, content: { [r.bodyType]: { schema: { type: 'string', format: 'binary' } } } }
+      op.requestBody = {
+        required: true,
+        content: { [r.bodyType]: { schema: { type: 'string', format: 'binary' } } }
+      }
     }
     ;(paths[path] ??= {})[r.method.toLowerCase()] = op
   }

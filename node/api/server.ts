@@ -104,7 +104,8 @@ export class ApiServer {
   readonly #server: Server
   readonly hub = new EventHub()
   #port: number
-  #csp = "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+  #csp =
+    "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
   constructor(init: ApiServerInit) {
     this.node = init.node
@@ -170,7 +171,10 @@ export class ApiServer {
     try {
       const html = await readFile(join(this.#uiDir, 'index.html'), 'utf8')
       const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
-        (m) => `'sha256-${createHash('sha256').update(m[1] ?? '').digest('base64')}'`
+        (m) =>
+          `'sha256-${createHash('sha256')
+            .update(m[1] ?? '')
+            .digest('base64')}'`
       )
       this.#csp = this.#csp.replace("script-src 'self'", `script-src 'self' ${hashes.join(' ')}`)
     } catch {
@@ -195,7 +199,10 @@ export class ApiServer {
     const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header)
     const given = Buffer.from(match?.[1] ?? '')
     if (!match || given.length !== this.#token.length || !timingSafeEqual(given, this.#token)) {
-      throw new ApiError('UNAUTHORIZED', 'missing or wrong API token: open the URL printed by `musette start`')
+      throw new ApiError(
+        'UNAUTHORIZED',
+        'missing or wrong API token: open the URL printed by `musette start`'
+      )
     }
   }
 
@@ -233,7 +240,8 @@ export class ApiServer {
       throw new ApiError('BAD_REQUEST', 'bad path')
     }
     let file = join(this.#uiDir, rel)
-    if (!file.startsWith(this.#uiDir + sep) && file !== this.#uiDir) throw new ApiError('NOT_FOUND', 'no such file')
+    if (!file.startsWith(this.#uiDir + sep) && file !== this.#uiDir)
+      throw new ApiError('NOT_FOUND', 'no such file')
     let isFile = false
     try {
       isFile = (await stat(file)).isFile()
@@ -359,14 +367,17 @@ export class ApiServer {
         body: DialBody,
         handler: async ({ req, res }) => {
           const { addr } = await readJson(req, DialBody)
-          node.vault // unlocked only
+          node.requireUnlocked()
           const net = node.network
           if (!net) throw new ApiError('NETWORK_OFFLINE', node.networkError ?? 'the network is not running')
           try {
             const peerId = await net.dial(addr)
             sendJson(res, 200, { peerId })
           } catch (err) {
-            throw new ApiError('DIAL_FAILED', `could not connect: ${err instanceof Error ? err.message : String(err)}`)
+            throw new ApiError(
+              'DIAL_FAILED',
+              `could not connect: ${err instanceof Error ? err.message : String(err)}`
+            )
           }
         }
       },
@@ -416,7 +427,8 @@ export class ApiServer {
           const current = await recordOr404(params.id ?? '')
           const body = await readJson(req, UpdateRecordBody)
           const schema = CreateRecordInput.options.find((o) => o.shape.type.value === current.type)
-          const data = current.type === 'media' || !schema ? body.data : validate(schema.shape.data, body.data)
+          const data =
+            current.type === 'media' || !schema ? body.data : validate(schema.shape.data, body.data)
           const record = await node.vault.update(current.id, data, body.version)
           emitPut(record)
           sendJson(res, 200, record)
@@ -425,7 +437,7 @@ export class ApiServer {
       {
         method: 'DELETE',
         path: '/api/records/:id',
-        summary: "Delete a record: its key is forgotten, every version unreadable",
+        summary: 'Delete a record: its key is forgotten, every version unreadable',
         auth: true,
         handler: async ({ res, params }) => {
           const current = await recordOr404(params.id ?? '')
@@ -457,12 +469,18 @@ export class ApiServer {
         bodyType: 'image/*',
         handler: async ({ req, res, url }) => {
           const meta = validate(MediaQuery, queryObject(url))
-          const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+          const type = String(req.headers['content-type'] ?? '')
+            .split(';')[0]
+            ?.trim()
+            .toLowerCase()
           const mime = MediaContentType.safeParse(type)
           if (!mime.success) {
-            throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'images only: image/png, image/jpeg, image/webp, image/gif')
+            throw new ApiError(
+              'UNSUPPORTED_MEDIA_TYPE',
+              'images only: image/png, image/jpeg, image/webp, image/gif'
+            )
           }
-          node.vault // locked → 423 before reading 5 MiB
+          node.requireUnlocked() // 423 before reading 5 MiB
           const bytes = await readBody(req, MAX_MEDIA_BYTES)
           if (!sniffImage(bytes, mime.data)) {
             throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `the bytes are not a ${mime.data} image`)
@@ -503,7 +521,7 @@ export class ApiServer {
         bodyType: 'application/json',
         handler: async ({ req, res }) => {
           const jr = await import('../importers/json-resume.ts')
-          node.vault
+          node.requireUnlocked()
           const doc = await readJson(req, z.unknown(), jr.MAX_RESUME_BYTES)
           const resume = parseResumeOrThrow(jr, doc)
           sendJson(res, 200, jr.planImport(resume))
@@ -517,7 +535,7 @@ export class ApiServer {
         body: ImportBody,
         handler: async ({ req, res }) => {
           const jr = await import('../importers/json-resume.ts')
-          node.vault
+          node.requireUnlocked()
           const body = await readJson(req, ImportBody, jr.MAX_RESUME_BYTES + 256 * 1024)
           const resume = parseResumeOrThrow(jr, body.resume)
           const plan = jr.planImport(resume)
@@ -582,7 +600,9 @@ export function sniffImage(b: Uint8Array, mime: string): boolean {
     case 'image/gif':
       return starts(0x47, 0x49, 0x46, 0x38)
     case 'image/webp':
-      return starts(0x52, 0x49, 0x46, 0x46) && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50
+      return (
+        starts(0x52, 0x49, 0x46, 0x46) && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50
+      )
     default:
       return false
   }

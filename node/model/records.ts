@@ -18,11 +18,9 @@ const short = (max = MAX_SHORT) => z.string().trim().min(1).max(max)
 const optShort = (max = MAX_SHORT) => z.string().trim().max(max).optional()
 
 /** A partial date as people remember it: a year, a month or a day (ISO 8601 prefix). */
-export const PartialDate = z
-  .string()
-  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, {
-    message: 'expected a date as YYYY, YYYY-MM or YYYY-MM-DD'
-  })
+export const PartialDate = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, {
+  message: 'expected a date as YYYY, YYYY-MM or YYYY-MM-DD'
+})
 export type PartialDate = z.infer<typeof PartialDate>
 
 /** The four spheres of life the seed report sorts experiences into. */
@@ -147,15 +145,7 @@ export const NoteData = z
   })
   .strict()
 
-export const RECORD_TYPES = [
-  'facet',
-  'experience',
-  'skill',
-  'contact',
-  'place',
-  'media',
-  'note'
-] as const
+export const RECORD_TYPES = ['facet', 'experience', 'skill', 'contact', 'place', 'media', 'note'] as const
 export const RecordType = z.enum(RECORD_TYPES)
 export type RecordType = z.infer<typeof RecordType>
 

@@ -133,7 +133,9 @@ export function buildTimeline(summaries: Iterable<Summary>, query: TimelineQuery
     .sort((a, b) => b[0] - a[0])
     .map(([year, items]) => ({
       year,
-      items: items.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title))
+      items: items.sort(
+        (a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title)
+      )
     }))
   undated.sort((a, b) => a.title.localeCompare(b.title))
   return { years, undated, total }

@@ -155,7 +155,9 @@ export class Network {
 
   /** Round-trip time to a connected (or dialable) peer, in milliseconds. */
   async ping(addr: string, signal = AbortSignal.timeout(DIAL_TIMEOUT_MS)): Promise<number> {
-    const svc = this.libp2p.services.ping as { ping(ma: Multiaddr, o: { signal: AbortSignal }): Promise<number> }
+    const svc = this.libp2p.services.ping as {
+      ping(ma: Multiaddr, o: { signal: AbortSignal }): Promise<number>
+    }
     return svc.ping(multiaddr(addr), { signal })
   }
 

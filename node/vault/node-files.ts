@@ -55,4 +55,3 @@ export function fileKeyring(path: string): KeyringStore {
     write: (bytes) => writeFileAtomic(path, bytes)
   }
 }
-

@@ -9,7 +9,11 @@ import { Vault, VaultError } from './vault.ts'
 
 const FAST_KDF = { alg: 'scrypt', N: 2 ** 10, r: 8, p: 1 } as const
 const source = { kind: 'manual', at: '2026-11-23T10:00:00.000Z' } as const
-const secrets = () => ({ identitySeed: randomBytes(32), name: 'Émilie', createdAt: '2026-11-23T10:00:00.000Z' })
+const secrets = () => ({
+  identitySeed: randomBytes(32),
+  name: 'Émilie',
+  createdAt: '2026-11-23T10:00:00.000Z'
+})
 const experience = {
   kind: 'mission',
   title: 'Identité visuelle',
@@ -79,7 +83,9 @@ describe('vault', () => {
     expect(vault.locked).toBe(true)
     await expect(vault.get(rec.id)).rejects.toThrow(VaultError)
 
-    expect(await codeOf(Vault.unlock(await reopen(), nodeScrypt, 'wrong passphrase'))).toBe('WRONG_PASSPHRASE')
+    expect(await codeOf(Vault.unlock(await reopen(), nodeScrypt, 'wrong passphrase'))).toBe(
+      'WRONG_PASSPHRASE'
+    )
     const again = await Vault.unlock(stores, nodeScrypt, 'correct horse battery')
     expect(again.secrets.name).toBe('Émilie')
     expect(Buffer.from(again.secrets.identitySeed).equals(Buffer.from(seed))).toBe(true)
@@ -91,9 +97,9 @@ describe('vault', () => {
 
   it('refuses to create a second vault over the first', async () => {
     await Vault.create(stores, nodeScrypt, 'passphrase-1', secrets(), { kdfParams: FAST_KDF })
-    expect(await codeOf(Vault.create(stores, nodeScrypt, 'passphrase-2', secrets(), { kdfParams: FAST_KDF }))).toBe(
-      'ALREADY_INITIALIZED'
-    )
+    expect(
+      await codeOf(Vault.create(stores, nodeScrypt, 'passphrase-2', secrets(), { kdfParams: FAST_KDF }))
+    ).toBe('ALREADY_INITIALIZED')
   })
 
   it('keeps previous versions, and refuses a stale update', async () => {
@@ -114,9 +120,9 @@ describe('vault', () => {
 
   it('validates every write and writes nothing from a batch with one bad item', async () => {
     const vault = await Vault.create(stores, nodeScrypt, 'pass-phrase', secrets(), { kdfParams: FAST_KDF })
-    expect(await codeOf(vault.put({ type: 'experience', data: { ...experience, sphere: 'space' }, source }))).toBe(
-      'VALIDATION_FAILED'
-    )
+    expect(
+      await codeOf(vault.put({ type: 'experience', data: { ...experience, sphere: 'space' }, source }))
+    ).toBe('VALIDATION_FAILED')
     expect(
       await codeOf(
         vault.putMany([
@@ -155,7 +161,12 @@ describe('vault', () => {
     const blob = await vault.getMediaBlob(rec.id)
     expect(blob?.mime).toBe('image/png')
     expect(Array.from(blob?.bytes ?? [])).toEqual(Array.from(png))
-    const updated = await vault.update(rec.id, { name: 'affiche finale.png', mime: 'image/gif', size: 1, blob: 'x' })
+    const updated = await vault.update(rec.id, {
+      name: 'affiche finale.png',
+      mime: 'image/gif',
+      size: 1,
+      blob: 'x'
+    })
     expect(updated.data).toMatchObject({ name: 'affiche finale.png', mime: 'image/png', size: 8 })
   })
 

@@ -153,7 +153,12 @@ export function newRecordId(): string {
 /** dag-cbor refuses `undefined`: drop such keys (zod leaves them for absent optional fields). */
 function plain<T>(value: T): T {
   if (Array.isArray(value)) return value.map(plain) as T
-  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array) && !(value instanceof CID)) {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !(value instanceof Uint8Array) &&
+    !(value instanceof CID)
+  ) {
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = plain(v)
     return out as T
@@ -360,7 +365,11 @@ export class Vault {
     return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
   }
 
-  async #readVersion(id: string, recordKey: Uint8Array, cid: CID): Promise<{ record: VaultRecord; prev: CID | null }> {
+  async #readVersion(
+    id: string,
+    recordKey: Uint8Array,
+    cid: CID
+  ): Promise<{ record: VaultRecord; prev: CID | null }> {
     const sealed = await readBlock(this.#stores.blocks, cid)
     let stored: z.infer<typeof StoredRecord>
     try {
@@ -381,7 +390,11 @@ export class Vault {
     const out: VaultRecord[] = []
     let cid: CID | null = entry.h
     while (cid) {
-      const { record, prev }: { record: VaultRecord; prev: CID | null } = await this.#readVersion(id, entry.k, cid)
+      const { record, prev }: { record: VaultRecord; prev: CID | null } = await this.#readVersion(
+        id,
+        entry.k,
+        cid
+      )
       out.push(record)
       cid = prev
     }
@@ -415,7 +428,10 @@ export class Vault {
       t: record.type,
       v: record.version,
       c: record.createdAt,
-      s: plain(summarize(id, record.type, record.data, record.updatedAt)) as unknown as Record<string, unknown>
+      s: plain(summarize(id, record.type, record.data, record.updatedAt)) as unknown as Record<
+        string,
+        unknown
+      >
     }
     const sealedEntry = seal(this.#key(), dagCbor.encode(entry), aadIndex(id))
     return { cid, bytes, entry, sealedEntry }
@@ -564,7 +580,15 @@ export class Vault {
         blob: blobCid.toString()
       })
       const now = this.#now().toISOString()
-      const record: VaultRecord = { id, type: 'media', version: 1, createdAt: now, updatedAt: now, source, data }
+      const record: VaultRecord = {
+        id,
+        type: 'media',
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+        source,
+        data
+      }
       const p = await this.#prepare(id, recordKey, record, null)
       await this.#stores.blocks.put(blobCid, blob)
       await this.#stores.blocks.put(p.cid, p.bytes)

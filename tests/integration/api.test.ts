@@ -26,10 +26,18 @@ describe('local API: guards', () => {
     expect(health.json()).toMatchObject({ ok: true })
     const doc = (await raw(t.url, '/api/openapi.json', { headers: { host } })).json() as {
       openapi: string
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { anyOf?: unknown[]; oneOf?: unknown[] } }> } }>>
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content: Record<string, { schema: { anyOf?: unknown[]; oneOf?: unknown[] } }> } }
+        >
+      >
     }
     expect(doc.openapi).toBe('3.1.0')
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/records', '/api/records/{id}', '/api/timeline']))
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/records', '/api/records/{id}', '/api/timeline'])
+    )
     // the create-record body is the discriminated union of every record type, from the zod schemas
     const schema = doc.paths['/api/records']?.post?.requestBody?.content['application/json']?.schema
     expect((schema?.oneOf ?? schema?.anyOf)?.length).toBe(6)
@@ -38,15 +46,24 @@ describe('local API: guards', () => {
   it('refuses a missing or wrong token with 401 UNAUTHORIZED', async () => {
     const host = new URL(t.url).host
     for (const authorization of [undefined, 'Bearer nope', `Basic ${t.token}`, `Bearer ${t.token}x`]) {
-      const res = await raw(t.url, '/api/session', { headers: { host, ...(authorization ? { authorization } : {}) } })
+      const res = await raw(t.url, '/api/session', {
+        headers: { host, ...(authorization ? { authorization } : {}) }
+      })
       expect(res.status).toBe(401)
       expect(res.json().error?.code).toBe('UNAUTHORIZED')
     }
   })
 
   it('refuses a foreign Origin with 403, even with the token (CSRF)', async () => {
-    for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${Number(new URL(t.url).port) + 1}`]) {
-      const res = await api(t, '/api/identity', { body: { name: 'x', passphrase: PASS }, headers: { origin } })
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      `http://127.0.0.1:${Number(new URL(t.url).port) + 1}`
+    ]) {
+      const res = await api(t, '/api/identity', {
+        body: { name: 'x', passphrase: PASS },
+        headers: { origin }
+      })
       expect(res.status).toBe(403)
       expect(res.json().error?.code).toBe('FORBIDDEN_ORIGIN')
     }
@@ -105,14 +122,21 @@ describe('local API: the vault through HTTP', () => {
     })
     expect(updated.status).toBe(200)
     expect(updated.json().version).toBe(2)
-    const stale = await api(t, `/api/records/${rec.id}`, { method: 'PUT', body: { data: experience, version: 1 } })
+    const stale = await api(t, `/api/records/${rec.id}`, {
+      method: 'PUT',
+      body: { data: experience, version: 1 }
+    })
     expect(stale.status).toBe(409)
     expect(stale.json().error?.code).toBe('CONFLICT')
 
-    const versions = (await api(t, `/api/records/${rec.id}/versions`)).json().versions as { version: number }[]
+    const versions = (await api(t, `/api/records/${rec.id}/versions`)).json().versions as {
+      version: number
+    }[]
     expect(versions.map((v) => v.version)).toEqual([2, 1])
 
-    const list = (await api(t, '/api/records?type=experience&q=ANIMATRICE')).json().records as { id: string }[]
+    const list = (await api(t, '/api/records?type=experience&q=ANIMATRICE')).json().records as {
+      id: string
+    }[]
     expect(list.map((r) => r.id)).toEqual([rec.id])
 
     const timeline = (await api(t, '/api/timeline?sphere=associative')).json() as {
@@ -145,7 +169,9 @@ describe('local API: the vault through HTTP', () => {
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400)
       expect(res.json().error?.code).toBe('VALIDATION_FAILED')
     }
-    const res = await api(t, '/api/records', { body: { type: 'experience', data: { ...experience, start: 2021 } } })
+    const res = await api(t, '/api/records', {
+      body: { type: 'experience', data: { ...experience, start: 2021 } }
+    })
     expect(res.json().error?.fields?.['data.start']).toBeDefined()
     expect((await api(t, '/api/records/not-an-id')).status).toBe(400)
     expect((await api(t, '/api/records/aaaaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(404)
@@ -156,7 +182,11 @@ describe('local API: the vault through HTTP', () => {
   it('rejects non-JSON, malformed JSON and oversize bodies', async () => {
     const host = new URL(t.url).host
     const headers = { host, authorization: `Bearer ${t.token}` }
-    const notJson = await raw(t.url, '/api/records', { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: 'hi' })
+    const notJson = await raw(t.url, '/api/records', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'text/plain' },
+      body: 'hi'
+    })
     expect(notJson.status).toBe(415)
     const malformed = await raw(t.url, '/api/records', {
       method: 'POST',
@@ -207,7 +237,9 @@ describe('local API: the vault through HTTP', () => {
   })
 
   it('imports a JSON Resume atomically, with progress events, and exports one', async () => {
-    const resume = JSON.parse(readFileSync(new URL('../fixtures/json-resume/emilie.json', import.meta.url), 'utf8'))
+    const resume = JSON.parse(
+      readFileSync(new URL('../fixtures/json-resume/emilie.json', import.meta.url), 'utf8')
+    )
     const preview = await api(t, '/api/import/json-resume/preview', { body: resume })
     expect(preview.status).toBe(200)
     const items = preview.json().items as { key: string; type: string }[]
@@ -216,7 +248,10 @@ describe('local API: the vault through HTTP', () => {
     // listen to the event stream while importing
     const ctrl = new AbortController()
     const events: string[] = []
-    const stream = fetch(`${t.url}/api/events`, { headers: { authorization: `Bearer ${t.token}` }, signal: ctrl.signal })
+    const stream = fetch(`${t.url}/api/events`, {
+      headers: { authorization: `Bearer ${t.token}` },
+      signal: ctrl.signal
+    })
       .then(async (res) => {
         const reader = res.body!.getReader()
         const dec = new TextDecoder()
@@ -245,8 +280,12 @@ describe('local API: the vault through HTTP', () => {
     expect(text).toContain('event: import.progress')
     expect(text).toContain(`"done":${chosen.length},"total":${chosen.length}`)
 
-    const imported = (await api(t, '/api/records?type=experience')).json().records as { source: { kind: string; name?: string } }[]
-    expect(imported.filter((r) => r.source.kind === 'import' && r.source.name === 'JSON Resume').length).toBe(chosen.length)
+    const imported = (await api(t, '/api/records?type=experience')).json().records as {
+      source: { kind: string; name?: string }
+    }[]
+    expect(imported.filter((r) => r.source.kind === 'import' && r.source.name === 'JSON Resume').length).toBe(
+      chosen.length
+    )
 
     const exported = await api(t, '/api/export/json-resume')
     expect(exported.status).toBe(200)
@@ -255,7 +294,9 @@ describe('local API: the vault through HTTP', () => {
 
   it('names the problem in an invalid resume and imports nothing', async () => {
     const before = ((await api(t, '/api/status')).json().records as { total: number }).total
-    const res = await api(t, '/api/import/json-resume/preview', { body: { work: [{ name: 'X', startDate: 'yesterday' }] } })
+    const res = await api(t, '/api/import/json-resume/preview', {
+      body: { work: [{ name: 'X', startDate: 'yesterday' }] }
+    })
     expect(res.status).toBe(400)
     expect(res.json().error?.code).toBe('INVALID_RESUME')
     expect(res.json().error?.message).toContain('work[0].startDate')

@@ -9,7 +9,7 @@ export const BIN = fileURLToPath(new URL('../../bin/musette.mjs', import.meta.ur
 
 /** Make sure dist/node is built (npm test builds first; a lone vitest run may not have). */
 export function ensureBuilt(): void {
-  if (existsSync(`${ROOT}/dist/node/musette.mjs`)) return
+  if (existsSync(`${ROOT}/dist/node/musette.mjs`) && existsSync(`${ROOT}/dist/node/demo.mjs`)) return
   const r = spawnSync(process.execPath, [`${ROOT}/scripts/build.mjs`, '--node'], { stdio: 'inherit' })
   if (r.status !== 0) throw new Error('build failed')
 }
@@ -43,7 +43,10 @@ function isFree(port: number): Promise<boolean> {
   })
 }
 
-export function runCli(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+export function runCli(
+  args: string[],
+  input?: string
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, timeout: 60_000 })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }

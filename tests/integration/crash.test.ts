@@ -57,7 +57,15 @@ describe('crash safety: SIGKILL at random moments loses no acknowledged write', 
     ;({ dir: home, cleanup } = await tempDir('musette-crash-'))
     passFile = join(home, 'passphrase')
     await writeFile(passFile, 'crash test passphrase\n')
-    const init = runCli(['init', '--home', join(home, 'profile'), '--name', 'Crash', '--passphrase-file', passFile])
+    const init = runCli([
+      'init',
+      '--home',
+      join(home, 'profile'),
+      '--name',
+      'Crash',
+      '--passphrase-file',
+      passFile
+    ])
     expect(init.status, init.stderr).toBe(0)
   })
   afterAll(() => cleanup())
@@ -66,8 +74,14 @@ describe('crash safety: SIGKILL at random moments loses no acknowledged write', 
     const acked = new Map<string, Acked>()
     const start = async () =>
       startCli([
-        '--home', join(home, 'profile'), '--api-port', String(await freePort()),
-        '--p2p-port', String(await freePortPair()), '--passphrase-file', passFile
+        '--home',
+        join(home, 'profile'),
+        '--api-port',
+        String(await freePort()),
+        '--p2p-port',
+        String(await freePortPair()),
+        '--passphrase-file',
+        passFile
       ])
     for (let round = 0; round < ROUNDS; round++) {
       const node = await start()

@@ -33,21 +33,42 @@ describe('the disk holds only ciphertext', () => {
     expect(did).toMatch(/^did:key:/)
 
     const node = await startCli([
-      '--home', home, '--api-port', String(await freePort()), '--p2p-port', String(await freePortPair()),
-      '--passphrase-file', passFile
+      '--home',
+      home,
+      '--api-port',
+      String(await freePort()),
+      '--p2p-port',
+      String(await freePortPair()),
+      '--passphrase-file',
+      passFile
     ])
     const headers = { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' }
     const post = async (body: unknown) => {
-      const res = await fetch(`${node.url}/api/records`, { method: 'POST', headers, body: JSON.stringify(body) })
+      const res = await fetch(`${node.url}/api/records`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body)
+      })
       expect(res.status).toBe(201)
       return (await res.json()) as { id: string }
     }
     const exp = await post({
       type: 'experience',
-      data: { kind: 'mission', title: marker, organisation: marker, sphere: 'pro', start: '2024', skills: [marker], description: marker }
+      data: {
+        kind: 'mission',
+        title: marker,
+        organisation: marker,
+        sphere: 'pro',
+        start: '2024',
+        skills: [marker],
+        description: marker
+      }
     })
     await post({ type: 'note', data: { text: `Note ${marker}`, date: '2026-11-23', tags: [marker] } })
-    await post({ type: 'contact', data: { name: marker, email: `${marker.toLowerCase()}@exemple.fr`, notes: marker } })
+    await post({
+      type: 'contact',
+      data: { name: marker, email: `${marker.toLowerCase()}@exemple.fr`, notes: marker }
+    })
     await post({ type: 'facet', data: { kind: 'email', value: `${marker}@exemple.fr` } })
     await post({ type: 'skill', data: { name: marker } })
     await post({ type: 'place', data: { name: marker, city: marker } })
@@ -58,7 +79,10 @@ describe('the disk holds only ciphertext', () => {
       body: JSON.stringify({ data: { kind: 'mission', title: `${marker} v2`, sphere: 'pro' } })
     })
     expect(put.status).toBe(200)
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(marker)])
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.from(marker)
+    ])
     const media = await fetch(`${node.url}/api/media?name=${marker}.png`, {
       method: 'POST',
       headers: { authorization: `Bearer ${node.token}`, 'content-type': 'image/png' },

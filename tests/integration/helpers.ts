@@ -9,7 +9,9 @@ import { MusetteNode } from '../../node/service.ts'
 
 export const FAST_KDF = { alg: 'scrypt', N: 2 ** 10, r: 8, p: 1 } as const
 
-export async function tempDir(prefix = 'musette-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function tempDir(
+  prefix = 'musette-test-'
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix))
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) }
 }
@@ -53,7 +55,10 @@ export interface RawResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
   body: string
-  json: () => { error?: { code: string; message: string; fields?: Record<string, string[]> } } & Record<string, unknown>
+  json: () => { error?: { code: string; message: string; fields?: Record<string, string[]> } } & Record<
+    string,
+    unknown
+  >
 }
 
 /** A raw HTTP request (fetch would refuse to set Host, and normalizes some headers). */
@@ -83,7 +88,11 @@ export function raw(
 }
 
 /** JSON request with the token and the right Host. */
-export function api(t: TestApi, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+export function api(
+  t: TestApi,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}
+) {
   const headers: Record<string, string> = {
     authorization: `Bearer ${t.token}`,
     host: new URL(t.url).host,

@@ -39,7 +39,10 @@ describe('two real nodes over 127.0.0.1', () => {
   })
 
   it('connect over WebSockets too', async () => {
-    const c = await Network.start({ privateKey: (await createIdentity()).privateKey, blockstore: new MemoryBlockstore() })
+    const c = await Network.start({
+      privateKey: (await createIdentity()).privateKey,
+      blockstore: new MemoryBlockstore()
+    })
     try {
       const wsAddr = b.listenAddrs().find((x) => x.includes('/ws/'))
       if (!wsAddr) throw new Error('no WebSocket address')

@@ -1,0 +1,212 @@
+/**
+ * `npm run demo`: three Musette nodes on this machine — Émilie (the seed report's persona, a young
+ * freelance graphic designer with much volunteering) and two former colleagues, Karim and Sophie — each
+ * with its own profile, ports and sample data, connected to each other over 127.0.0.1.
+ *
+ *   npm run demo [-- --fresh] [-- --base-port 7380] [-- --dir DIR]
+ *
+ * Profiles live in ./.musette-demo (or --dir / MUSETTE_DEMO_DIR) and are kept between runs; --fresh
+ * starts over. The demo passphrases are printed: this is sample data, not yours.
+ */
+import '../node/polyfills.ts'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { prepareHome } from '../node/home.ts'
+import { CreateRecordInput } from '../node/model/records.ts'
+import { MusetteNode } from '../node/service.ts'
+
+const here = dirname(fileURLToPath(import.meta.url))
+/** From source (scripts/) or bundled (dist/node/): the repository root. */
+const root = existsSync(join(here, '..', 'package.json')) ? join(here, '..') : join(here, '..', '..')
+
+const Persona = z.object({
+  name: z.string(),
+  passphrase: z.string().min(10),
+  records: z.array(CreateRecordInput)
+})
+
+const PERSONAS = ['emilie', 'karim', 'sophie'] as const
+
+interface Running {
+  key: string
+  name: string
+  passphrase: string
+  did: string
+  url: string
+  token: string
+  child: ChildProcess
+}
+
+const out = (s = '') => process.stdout.write(s + '\n')
+
+function startNode(home: string, apiPort: number, p2pPort: number, passFile: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'bin', 'musette.mjs'),
+      'start',
+      '--home',
+      home,
+      '--api-port',
+      String(apiPort),
+      '--p2p-port',
+      String(p2pPort),
+      '--passphrase-file',
+      passFile
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] }
+  )
+  return new Promise<{ child: ChildProcess; url: string; token: string }>((resolvePromise, reject) => {
+    let text = ''
+    const timer = setTimeout(() => reject(new Error(`node on ${home} did not start:\n${text}`)), 60_000)
+    const onData = (c: Buffer) => {
+      text += c.toString()
+      const m = /Open (http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(text)
+      if (m?.[1] && m[2]) {
+        clearTimeout(timer)
+        resolvePromise({ child, url: m[1], token: m[2] })
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`node on ${home} exited (${code}):\n${text}`))
+    })
+  })
+}
+
+async function call(node: { url: string; token: string }, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(node.url + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000)
+  })
+  const json = (await res.json()) as unknown
+  if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json)}`)
+  return json
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      fresh: { type: 'boolean' },
+      dir: { type: 'string' },
+      'base-port': { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+  if (values.help) {
+    out('Usage: npm run demo [-- --fresh] [-- --dir DIR] [-- --base-port 7380]')
+    return
+  }
+  const dir = resolve(values.dir ?? process.env.MUSETTE_DEMO_DIR ?? join(root, '.musette-demo'))
+  const base = Number(values['base-port'] ?? 7380)
+  if (!Number.isInteger(base) || base < 1024 || base > 65000)
+    throw new Error('--base-port: a port from 1024 to 65000')
+  if (values.fresh) await rm(dir, { recursive: true, force: true })
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+
+  const personas = await Promise.all(
+    PERSONAS.map(async (key) => ({
+      key,
+      ...Persona.parse(JSON.parse(await readFile(join(root, 'scripts', 'demo-data', `${key}.json`), 'utf8')))
+    }))
+  )
+
+  // 1. Create the identities that do not exist yet (in-process, with the real vault), then their data.
+  const nodes = new Map<string, MusetteNode>()
+  const dids = new Map<string, string>()
+  for (const p of personas) {
+    const home = join(dir, p.key)
+    const { config } = await prepareHome(home)
+    const node = new MusetteNode({ home, config, network: false })
+    await node.load()
+    const fresh = node.state === 'uninitialized'
+    const id = fresh ? await node.createIdentity(p.name, p.passphrase) : await node.unlock(p.passphrase)
+    dids.set(p.name, id.did)
+    nodes.set(p.key, node)
+    if (fresh) out(`Created ${p.name}: ${id.did}`)
+  }
+  for (const p of personas) {
+    const node = nodes.get(p.key)!
+    if (node.vault.size <= 1) {
+      const at = new Date().toISOString()
+      const records = p.records.map((r) => {
+        const data =
+          r.type === 'contact' && dids.has(r.data.name) ? { ...r.data, did: dids.get(r.data.name) } : r.data
+        return { type: r.type, data, source: { kind: 'demo' as const, name: 'Démo Musette', at } }
+      })
+      await node.vault.putMany(records)
+      out(`Filled ${p.name}'s vault: ${records.length} records`)
+    }
+    await node.stop()
+  }
+
+  // 2. Start the three nodes as a user would (`musette start`), each with its ports.
+  const running: Running[] = []
+  const stopAll = () => {
+    for (const r of running) r.child.kill('SIGTERM')
+  }
+  process.on('SIGINT', () => {
+    out('\nStopping the demo…')
+    stopAll()
+    setTimeout(() => process.exit(0), 1500).unref()
+  })
+  process.on('SIGTERM', stopAll)
+  try {
+    for (const [i, p] of personas.entries()) {
+      const home = join(dir, p.key)
+      const passFile = join(dir, `${p.key}.passphrase`)
+      await writeFile(passFile, p.passphrase + '\n', { mode: 0o600 })
+      const started = await startNode(home, base + i, base + 20 + 2 * i, passFile)
+      running.push({
+        key: p.key,
+        name: p.name,
+        passphrase: p.passphrase,
+        did: dids.get(p.name) ?? '',
+        ...started
+      })
+    }
+
+    // 3. Connect them: everyone dials everyone after them, over TCP on 127.0.0.1.
+    const addrs = new Map<string, string>()
+    for (const r of running) {
+      const st = (await call(r, '/api/status')) as { listenAddrs: string[] }
+      const tcp = st.listenAddrs.find((a) => a.startsWith('/ip4/127.0.0.1/tcp/') && !a.includes('/ws'))
+      if (tcp) addrs.set(r.key, tcp)
+    }
+    for (const [i, a] of running.entries()) {
+      for (const b of running.slice(i + 1)) {
+        const addr = addrs.get(b.key)
+        if (addr) await call(a, '/api/peers', { addr })
+      }
+    }
+    for (const r of running) {
+      const st = (await call(r, '/api/status')) as { peers: unknown[] }
+      r.child.stdout?.resume()
+      r.child.stderr?.resume()
+      out('')
+      out(`${r.name} — ${st.peers.length} peers connected`)
+      out(`  Open:       ${r.url}/#token=${r.token}`)
+      out(`  DID:        ${r.did}`)
+      out(`  Passphrase: ${r.passphrase}`)
+    }
+    out('')
+    out(`Profiles in ${dir}. Ctrl-C stops the three nodes.`)
+  } catch (err) {
+    stopAll()
+    throw err
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})
