@@ -83,6 +83,10 @@ function normalizeText(s: string): string {
     .toLowerCase()
 }
 
+const BASE_CSP =
+  "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -104,8 +108,7 @@ export class ApiServer {
   readonly #server: Server
   readonly hub = new EventHub()
   #port: number
-  #csp =
-    "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+  #cspCache: { mtime: number; csp: string } | undefined
 
   constructor(init: ApiServerInit) {
     this.node = init.node
@@ -145,7 +148,6 @@ export class ApiServer {
   }
 
   async listen(): Promise<void> {
-    await this.#loadCsp()
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject)
       this.#server.listen(this.#port, '127.0.0.1', () => {
@@ -165,21 +167,28 @@ export class ApiServer {
     })
   }
 
-  /** SvelteKit's index.html has inline bootstrap scripts: allow exactly those, by hash. */
-  async #loadCsp(): Promise<void> {
-    if (!this.#uiDir) return
+  /**
+   * SvelteKit's index.html has inline bootstrap scripts: allow exactly those, by hash. Recomputed when
+   * index.html changes (a rebuild while the node runs).
+   */
+  async #cspFor(indexFile: string): Promise<string> {
+    let mtime = 0
     try {
-      const html = await readFile(join(this.#uiDir, 'index.html'), 'utf8')
-      const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
-        (m) =>
-          `'sha256-${createHash('sha256')
-            .update(m[1] ?? '')
-            .digest('base64')}'`
-      )
-      this.#csp = this.#csp.replace("script-src 'self'", `script-src 'self' ${hashes.join(' ')}`)
+      mtime = (await stat(indexFile)).mtimeMs
     } catch {
-      // no UI built: the API alone is served
+      return BASE_CSP
     }
+    if (this.#cspCache?.mtime === mtime) return this.#cspCache.csp
+    const html = await readFile(indexFile, 'utf8')
+    const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+      (m) =>
+        `'sha256-${createHash('sha256')
+          .update(m[1] ?? '')
+          .digest('base64')}'`
+    )
+    const csp = BASE_CSP.replace("script-src 'self'", `script-src 'self' ${hashes.join(' ')}`)
+    this.#cspCache = { mtime, csp }
+    return csp
   }
 
   #checkHostAndOrigin(req: IncomingMessage): void {
@@ -254,7 +263,7 @@ export class ApiServer {
     })
     const immutable = file.includes(`${sep}_app${sep}immutable${sep}`)
     sendBytes(res, 200, bytes, MIME[extname(file)] ?? 'application/octet-stream', {
-      'Content-Security-Policy': this.#csp,
+      'Content-Security-Policy': await this.#cspFor(join(this.#uiDir, 'index.html')),
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache'
     })
   }

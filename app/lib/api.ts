@@ -1,0 +1,298 @@
+/**
+ * Typed client of the node's local JSON API (docs/API.md). Every call carries the bearer token; every
+ * failure becomes an `ApiError` with the API's `code`, the HTTP `status` and the per-field messages.
+ */
+import type { RecordDataMap, RecordType, VaultRecord } from '$model/records'
+
+export type { RecordType, VaultRecord }
+
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHORIZED'
+  | 'WRONG_PASSPHRASE'
+  | 'FORBIDDEN_ORIGIN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'LOCKED'
+  | 'NOT_INITIALIZED'
+  | 'ALREADY_INITIALIZED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'INTERNAL'
+  /** The node could not be reached at all. */
+  | 'NETWORK'
+
+export type FieldErrors = Record<string, string[]>
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: ErrorCode
+  readonly fields: FieldErrors | undefined
+
+  constructor(status: number, code: ErrorCode, message: string, fields?: FieldErrors) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.fields = fields
+  }
+}
+
+export interface Session {
+  initialized: boolean
+  locked: boolean
+  did?: string
+  peerId?: string
+  name?: string
+}
+
+export interface Peer {
+  peerId: string
+  did?: string
+  addrs: string[]
+  direction: 'inbound' | 'outbound' | string
+  latencyMs?: number
+}
+
+export interface Status {
+  did: string
+  peerId: string
+  name: string
+  home: string
+  version: string
+  apiUrl: string
+  listenAddrs: string[]
+  peers: Peer[]
+  records: { total: number; byType: Partial<Record<RecordType, number>> }
+}
+
+export interface TimelineItem {
+  id: string
+  type: RecordType
+  kind?: string
+  sphere?: string
+  title: string
+  subtitle?: string
+  start?: string
+  end?: string
+  ongoing?: boolean
+  date?: string
+}
+
+export interface Timeline {
+  years: { year: number | string; items: TimelineItem[] }[]
+  undated: TimelineItem[]
+  total: number
+}
+
+export interface RecordVersion {
+  version: number
+  updatedAt: string
+  data: Record<string, unknown>
+}
+
+export interface PreviewItem {
+  key: string
+  type: RecordType
+  data: Record<string, unknown>
+  label: string
+}
+
+export type AnyRecord = VaultRecord
+export type NewRecordType = Exclude<RecordType, 'media'>
+
+const KNOWN_CODES = new Set<string>([
+  'BAD_REQUEST',
+  'VALIDATION_FAILED',
+  'UNAUTHORIZED',
+  'WRONG_PASSPHRASE',
+  'FORBIDDEN_ORIGIN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'LOCKED',
+  'NOT_INITIALIZED',
+  'ALREADY_INITIALIZED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'TOO_MANY_ATTEMPTS',
+  'INTERNAL'
+])
+
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return 'BAD_REQUEST'
+    case 401:
+      return 'UNAUTHORIZED'
+    case 403:
+      return 'FORBIDDEN_ORIGIN'
+    case 404:
+      return 'NOT_FOUND'
+    case 409:
+      return 'CONFLICT'
+    case 413:
+      return 'PAYLOAD_TOO_LARGE'
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE'
+    case 423:
+      return 'LOCKED'
+    case 429:
+      return 'TOO_MANY_ATTEMPTS'
+    default:
+      return 'INTERNAL'
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Reads the API's `{ error: { code, message, fields } }`, tolerating anything else. */
+async function toError(res: Response): Promise<ApiError> {
+  let body: unknown
+  try {
+    body = await res.json()
+  } catch {
+    body = undefined
+  }
+  const err = isRecord(body) && isRecord(body.error) ? body.error : undefined
+  const code =
+    err && typeof err.code === 'string' && KNOWN_CODES.has(err.code)
+      ? (err.code as ErrorCode)
+      : codeForStatus(res.status)
+  const message = err && typeof err.message === 'string' ? err.message : `HTTP ${res.status}`
+  let fields: FieldErrors | undefined
+  if (err && isRecord(err.fields)) {
+    fields = {}
+    for (const [k, v] of Object.entries(err.fields)) {
+      if (Array.isArray(v)) fields[k] = v.filter((m): m is string => typeof m === 'string')
+      else if (typeof v === 'string') fields[k] = [v]
+    }
+  }
+  return new ApiError(res.status, code, message, fields)
+}
+
+interface RequestOptions {
+  json?: unknown
+  body?: BodyInit
+  contentType?: string
+  signal?: AbortSignal
+}
+
+export type ErrorHook = (error: ApiError) => void
+
+export class Api {
+  token: string | null = null
+  /** Called on 401 UNAUTHORIZED (bad token) and 423 LOCKED, so the session can react. */
+  onAuthError: ErrorHook | null = null
+
+  headers(extra?: Record<string, string>): Record<string, string> {
+    const h: Record<string, string> = { Accept: 'application/json', ...extra }
+    if (this.token) h.Authorization = `Bearer ${this.token}`
+    return h
+  }
+
+  async raw(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = {}
+    let body: BodyInit | undefined
+    if (opts.json !== undefined) {
+      headers['Content-Type'] = 'application/json'
+      body = JSON.stringify(opts.json)
+    } else if (opts.body !== undefined) {
+      body = opts.body
+      if (opts.contentType) headers['Content-Type'] = opts.contentType
+    }
+    let res: Response
+    try {
+      res = await fetch(path, { method, headers: this.headers(headers), body, signal: opts.signal })
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e
+      throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : String(e))
+    }
+    if (!res.ok) {
+      const error = await toError(res)
+      if (error.code === 'UNAUTHORIZED' || error.code === 'LOCKED') this.onAuthError?.(error)
+      throw error
+    }
+    return res
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.raw(method, path, opts)
+    if (res.status === 204) return undefined as T
+    return (await res.json()) as T
+  }
+
+  session(): Promise<Session> {
+    return this.request('GET', '/api/session')
+  }
+  createIdentity(name: string, passphrase: string): Promise<{ did: string; peerId: string }> {
+    return this.request('POST', '/api/identity', { json: { name, passphrase } })
+  }
+  unlock(passphrase: string): Promise<{ did: string; peerId: string; name: string }> {
+    return this.request('POST', '/api/unlock', { json: { passphrase } })
+  }
+  lock(): Promise<{ locked: true }> {
+    return this.request('POST', '/api/lock')
+  }
+  status(): Promise<Status> {
+    return this.request('GET', '/api/status')
+  }
+  async records(params: { type?: RecordType; q?: string } = {}): Promise<VaultRecord[]> {
+    const qs = new URLSearchParams()
+    if (params.type) qs.set('type', params.type)
+    if (params.q) qs.set('q', params.q)
+    const s = qs.toString()
+    const res = await this.request<{ records: VaultRecord[] }>('GET', `/api/records${s ? `?${s}` : ''}`)
+    return res.records
+  }
+  record(id: string): Promise<VaultRecord> {
+    return this.request('GET', `/api/records/${encodeURIComponent(id)}`)
+  }
+  createRecord<T extends NewRecordType>(type: T, data: Partial<RecordDataMap[T]>): Promise<VaultRecord> {
+    return this.request('POST', '/api/records', { json: { type, data } })
+  }
+  updateRecord(id: string, data: Record<string, unknown>, version: number): Promise<VaultRecord> {
+    return this.request('PUT', `/api/records/${encodeURIComponent(id)}`, { json: { data, version } })
+  }
+  deleteRecord(id: string): Promise<void> {
+    return this.request('DELETE', `/api/records/${encodeURIComponent(id)}`)
+  }
+  async versions(id: string): Promise<RecordVersion[]> {
+    const res = await this.request<{ versions: RecordVersion[] }>(
+      'GET',
+      `/api/records/${encodeURIComponent(id)}/versions`
+    )
+    return res.versions
+  }
+  uploadMedia(file: Blob, meta: { name: string; caption?: string; date?: string }): Promise<VaultRecord> {
+    const qs = new URLSearchParams({ name: meta.name })
+    if (meta.caption) qs.set('caption', meta.caption)
+    if (meta.date) qs.set('date', meta.date)
+    return this.request('POST', `/api/media?${qs.toString()}`, { body: file, contentType: file.type })
+  }
+  async mediaBlob(id: string, signal?: AbortSignal): Promise<Blob> {
+    const res = await this.raw('GET', `/api/media/${encodeURIComponent(id)}/blob`, { signal })
+    return res.blob()
+  }
+  timeline(params: { sphere?: string; kind?: string; type?: string; q?: string } = {}): Promise<Timeline> {
+    const qs = new URLSearchParams()
+    for (const [k, v] of Object.entries(params)) if (v) qs.set(k, v)
+    const s = qs.toString()
+    return this.request('GET', `/api/timeline${s ? `?${s}` : ''}`)
+  }
+  importPreview(resume: unknown): Promise<{ items: PreviewItem[]; warnings: string[] }> {
+    return this.request('POST', '/api/import/json-resume/preview', { json: resume })
+  }
+  importResume(resume: unknown, keys: string[]): Promise<{ imported: number; ids: string[] }> {
+    return this.request('POST', '/api/import/json-resume', { json: { resume, keys } })
+  }
+  async exportResume(): Promise<Blob> {
+    const res = await this.raw('GET', '/api/export/json-resume')
+    return res.blob()
+  }
+}
+
+export const api = new Api()
