@@ -138,7 +138,11 @@ async function main(): Promise<void> {
     const node = nodes.get(p.key)!
     if (node.vault.size <= 1) {
       const at = new Date().toISOString()
-      const records = p.records.map((r) => {
+      // createIdentity already wrote the name facet
+      const own = p.records.filter(
+        (r) => !(r.type === 'facet' && r.data.kind === 'name' && r.data.value === p.name)
+      )
+      const records = own.map((r) => {
         const data =
           r.type === 'contact' && dids.has(r.data.name) ? { ...r.data, did: dids.get(r.data.name) } : r.data
         return { type: r.type, data, source: { kind: 'demo' as const, name: 'Démo Musette', at } }
