@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events'
 import { createIdentity, identityFromSeed, seedOf, type Identity } from './identity.ts'
 import { paths, type Config } from './home.ts'
+import { nativeAead } from './vault/native-aead.ts'
 import { fileKeyring, nodeScrypt } from './vault/node-files.ts'
 import type { OpenStores } from './vault/node-stores.ts'
 import { Vault, VaultError } from './vault/vault.ts'
@@ -114,7 +115,7 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
         nodeScrypt,
         passphrase,
         { identitySeed: seedOf(identity), name, createdAt: new Date().toISOString() },
-        { kdfParams: this.#init.kdfParams }
+        { kdfParams: this.#init.kdfParams, aead: nativeAead }
       )
       await vault.put({
         type: 'facet',
@@ -135,7 +136,7 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
       if (wait > 0) throw new UnlockThrottledError(wait)
       let vault: Vault
       try {
-        vault = await Vault.unlock(await this.#openStores(), nodeScrypt, passphrase)
+        vault = await Vault.unlock(await this.#openStores(), nodeScrypt, passphrase, { aead: nativeAead })
       } catch (err) {
         if (err instanceof VaultError && err.code === 'WRONG_PASSPHRASE') {
           this.#failures++

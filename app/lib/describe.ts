@@ -18,6 +18,29 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
 const list = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
 
+/** "https://exemple.fr/a/" → "exemple.fr/a": shorter, and what people read anyway. */
+function displayUrl(v: string): string {
+  return v.replace(/^https?:\/\//i, '').replace(/\/$/, '')
+}
+
+/**
+ * Splits a note into a title and the rest: its first line or sentence when short enough, else its first
+ * words; the body carries on where the title stops, so nothing is shown twice.
+ */
+export function splitNote(text: string, max = 100): { title: string; body?: string } {
+  const trimmed = text.trim()
+  const nl = trimmed.indexOf('\n')
+  const firstLine = nl === -1 ? trimmed : trimmed.slice(0, nl)
+  const sentence = /^.*?[.!?…](?=\s|$)/u.exec(firstLine)?.[0] ?? firstLine
+  if (sentence.length <= max) {
+    const rest = trimmed.slice(sentence.length).trim()
+    return { title: sentence, body: rest || undefined }
+  }
+  const cut = sentence.lastIndexOf(' ', max - 20)
+  const at = cut > 20 ? cut : max - 20
+  return { title: `${sentence.slice(0, at).trimEnd()}…`, body: `…${trimmed.slice(at).trimStart()}` }
+}
+
 /** What a card shows of a record, per type, in the current language. */
 export function describe(rec: VaultRecord): Described {
   const d = rec.data as Record<string, unknown>
@@ -25,7 +48,7 @@ export function describe(rec: VaultRecord): Described {
   switch (rec.type) {
     case 'facet':
       return {
-        title: str(d.value) ?? '',
+        title: d.kind === 'website' ? displayUrl(str(d.value) ?? '') : (str(d.value) ?? ''),
         badge: label('facetKind', String(d.kind)),
         subtitle: str(d.label),
         sphere: str(d.sphere),
@@ -74,12 +97,11 @@ export function describe(rec: VaultRecord): Described {
         tags: []
       }
     case 'note': {
-      const text = str(d.text) ?? ''
-      const first = text.split('\n')[0] ?? ''
+      const { title, body } = splitNote(str(d.text) ?? '')
       return {
-        title: first.length > 90 ? `${first.slice(0, 88)}…` : first,
+        title,
         meta: [formatPartialDate(str(d.date))].filter(Boolean),
-        body: text.length > first.length || first.length > 90 ? text : undefined,
+        body,
         tags: list(d.tags)
       }
     }

@@ -15,12 +15,12 @@ export function formatPartialDate(d: string | undefined): string {
   return new Intl.DateTimeFormat(i18n.locale, opts).format(date)
 }
 
-/** "mars 2014 – septembre 2014", "depuis 2020 (en cours)", "2011". */
+/** "mars 2014 – septembre 2014", "depuis 2020" (ongoing), "2011". */
 export function formatRange(start?: string, end?: string, ongoing?: boolean): string {
   const s = formatPartialDate(start)
   const e = formatPartialDate(end)
   if (s && e) return s === e ? s : `${s} – ${e}`
-  if (s && ongoing) return `${i18n.t('item.since', { date: s })} (${i18n.t('item.ongoing')})`
+  if (s && ongoing) return i18n.t('item.since', { date: s })
   if (s) return s
   if (e) return e
   return ongoing ? i18n.t('item.ongoing') : ''

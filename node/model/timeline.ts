@@ -29,8 +29,11 @@ export function summarize(
   updatedAt: string
 ): Summary {
   const base = { id, type, updatedAt }
-  const clean = <T extends object>(o: T): T =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+  // drop undefined fields (dag-cbor refuses them), without a copy through Object.entries
+  const clean = <T extends object>(o: T): T => {
+    for (const k in o) if (o[k] === undefined) delete o[k]
+    return o
+  }
   switch (type) {
     case 'experience': {
       const d = data as RecordDataMap['experience']

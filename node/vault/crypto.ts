@@ -16,9 +16,27 @@ export class DecryptError extends Error {
   }
 }
 
+/** Random bytes come from a 4 KiB pool refilled by getRandomValues: one system call for many keys and nonces. */
+const POOL_SIZE = 4096
+let pool = new Uint8Array(0)
+let poolOffset = 0
+
 export function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n)
-  crypto.getRandomValues(out)
+  if (n > 256) {
+    const out = new Uint8Array(n)
+    // getRandomValues fills at most 65,536 bytes a call
+    for (let i = 0; i < n; i += 65_536) crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65_536)))
+    return out
+  }
+  if (poolOffset + n > pool.length) {
+    pool = new Uint8Array(POOL_SIZE)
+    crypto.getRandomValues(pool)
+    poolOffset = 0
+  }
+  const out = pool.slice(poolOffset, poolOffset + n)
+  // never hand out the same bytes twice
+  pool.fill(0, poolOffset, poolOffset + n)
+  poolOffset += n
   return out
 }
 
@@ -46,6 +64,15 @@ export function open(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint
     throw new DecryptError()
   }
 }
+
+/** An authenticated cipher with the output format of `seal`: nonce ‖ ciphertext ‖ tag. */
+export interface Aead {
+  seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array
+  open(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array
+}
+
+/** XChaCha20-Poly1305 from @noble/ciphers: runs everywhere. */
+export const nobleAead: Aead = { seal, open }
 
 /** scrypt parameters, stored beside the wrapped key so they can be raised later. */
 export interface KdfParams {

@@ -1,33 +1,58 @@
-/** The vault's stores on a Node.js disk: LevelDB blockstore and datastore, and the keyring file. */
+/**
+ * The vault's stores on a Node.js disk: one LevelDB database (`vault/db`) with two sublevels — `b`, the
+ * blockstore (blockstore-level, handed to Helia) and `i`, the index (datastore-level) — so that a record's
+ * block(s) and its index entry are written in one atomic LevelDB batch. The keyring is a file beside it.
+ */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LevelBlockstore } from 'blockstore-level'
 import { LevelDatastore } from 'datastore-level'
+import { Level } from 'level'
+import { base32upper } from 'multiformats/bases/base32'
 import { fileKeyring } from './node-files.ts'
-import type { VaultStores } from './vault.ts'
+import type { StoreOp, VaultStores } from './vault.ts'
+import type { CID } from 'multiformats/cid'
 
 export interface OpenStores extends VaultStores {
   close(): Promise<void>
 }
 
-/** Open the vault's stores under `dir` (`blocks/`, `index/`, `keyring.json`). */
+/** The key blockstore-level gives a block: `/` + base32upper(multihash). Tested against it. */
+export function blockKey(cid: CID): string {
+  return `/${base32upper.encoder.encode(cid.multihash.bytes)}`
+}
+
+/** Open the vault's stores under `dir` (`db/`, `keyring.json`). */
 export async function openNodeStores(dir: string): Promise<OpenStores> {
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  const blocks = new LevelBlockstore(join(dir, 'blocks'))
-  const index = new LevelDatastore(join(dir, 'index'))
+  const db = new Level<string, Uint8Array>(join(dir, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
+  // ciphertext does not compress: spare LevelDB the attempt (blockstore-level's default too)
+  await db.open({ createIfMissing: true, compression: false })
+  const blocksDb = db.sublevel<string, Uint8Array>('b', { keyEncoding: 'utf8', valueEncoding: 'view' })
+  const indexDb = db.sublevel<string, Uint8Array>('i', { keyEncoding: 'utf8', valueEncoding: 'view' })
+  // blockstore-level and datastore-level take a Level; a sublevel has the same interface.
+  const blocks = new LevelBlockstore(blocksDb as unknown as Level<string, Uint8Array>)
+  const index = new LevelDatastore(indexDb as unknown as Level<string, Uint8Array>)
   await blocks.open()
-  try {
-    await index.open()
-  } catch (err) {
-    await blocks.close()
-    throw err
-  }
+  await index.open()
   return {
     blocks,
     index,
     keyring: fileKeyring(join(dir, 'keyring.json')),
+    async atomic(ops: StoreOp[]) {
+      // the array form of batch: about half the cost of a chained batch in classic-level
+      await db.batch(
+        ops.map((op) =>
+          op.kind === 'block'
+            ? { type: 'put' as const, sublevel: blocksDb, key: blockKey(op.cid), value: op.bytes }
+            : op.kind === 'index'
+              ? { type: 'put' as const, sublevel: indexDb, key: op.key, value: op.value }
+              : { type: 'del' as const, sublevel: indexDb, key: op.key }
+        )
+      )
+    },
     async close() {
-      await Promise.allSettled([blocks.close(), index.close()])
+      await db.close()
     }
   }
 }

@@ -191,3 +191,28 @@ describe('vault', () => {
     expect([await codeOf(again.get(a.id)), await codeOf(again.get(b.id))]).toEqual(['CORRUPT', 'CORRUPT'])
   })
 })
+
+describe('vault over stores without atomic batches (a browser node later)', () => {
+  it('writes blocks then index entries, and reads everything back', async () => {
+    const { MemoryBlockstore } = await import('blockstore-core')
+    const { MemoryDatastore } = await import('datastore-core')
+    let keyring: Uint8Array | undefined
+    const stores = {
+      blocks: new MemoryBlockstore(),
+      index: new MemoryDatastore(),
+      keyring: { read: async () => keyring, write: async (b: Uint8Array) => void (keyring = b) }
+    }
+    const vault = await Vault.create(stores, nodeScrypt, 'pass-phrase', secrets(), { kdfParams: FAST_KDF })
+    const [a, b] = await vault.putMany([
+      { type: 'skill', data: { name: 'Gravure' }, source },
+      { type: 'experience', data: experience, source }
+    ])
+    if (!a || !b) throw new Error('expected two records')
+    await vault.update(b.id, { ...experience, title: 'v2' }, 1)
+    await vault.delete(a.id)
+    vault.lock()
+    const again = await Vault.unlock(stores, nodeScrypt, 'pass-phrase')
+    expect(again.has(a.id)).toBe(false)
+    expect((await again.versions(b.id)).map((v) => v.version)).toEqual([2, 1])
+  })
+})

@@ -36,9 +36,9 @@ import {
   DEFAULT_KDF,
   KEY_LENGTH,
   MAX_KDF_N,
-  open,
+  nobleAead,
   randomBytes,
-  seal,
+  type Aead,
   type Kdf,
   type KdfParams
 } from './crypto.ts'
@@ -51,6 +51,8 @@ export const MAX_BLOCK_BYTES = MAX_MEDIA_BYTES + 64 * 1024
 export const MAX_RECORD_BYTES = 1024 * 1024
 export const MAX_KEYRING_BYTES = 64 * 1024
 const INDEX_PREFIX = '/r/'
+/** How many decrypted records stay in memory (the index, with every summary, always does). */
+export const CACHE_SIZE = 2000
 const RAW_CODE = raw.code
 
 export class VaultError extends Error {
@@ -79,10 +81,21 @@ export interface KeyringStore {
   write(bytes: Uint8Array): Promise<void>
 }
 
+/** One write of an atomic batch. */
+export type StoreOp =
+  | { kind: 'block'; cid: CID; bytes: Uint8Array }
+  | { kind: 'index'; key: string; value: Uint8Array }
+  | { kind: 'index-del'; key: string }
+
 export interface VaultStores {
   blocks: Blockstore
   index: Datastore
   keyring: KeyringStore
+  /**
+   * Write blocks and index entries all at once, or not at all. Without it, the vault writes blocks first and
+   * the index entries last (in one datastore batch), which is crash-safe too but leaves orphan blocks.
+   */
+  atomic?: (ops: StoreOp[]) => Promise<void>
 }
 
 export interface VaultSecrets {
@@ -115,15 +128,42 @@ const Keyring = z
   })
   .strict()
 
-const IndexEntry = z.object({
-  k: z.custom<Uint8Array>((b) => b instanceof Uint8Array && b.length === KEY_LENGTH),
-  h: z.instanceof(CID),
-  t: RecordType,
-  v: z.number().int().min(1),
-  c: z.string(),
-  s: z.record(z.string(), z.unknown())
-})
-type IndexEntry = z.infer<typeof IndexEntry>
+interface IndexEntry {
+  /** The record's key. */
+  k: Uint8Array
+  /** CID of the head (newest) version's block. */
+  h: CID
+  t: RecordType
+  v: number
+  c: string
+  /** Summary for the time-line and lists (see model/timeline.ts). */
+  s: Record<string, unknown>
+}
+
+const TYPES = new Set<string>(RecordType.options)
+
+/** Check a decoded index entry (already authenticated; this guards against our own bugs and old formats). */
+function asIndexEntry(value: unknown): IndexEntry {
+  const e = value as Partial<IndexEntry> | null
+  if (
+    e === null ||
+    typeof e !== 'object' ||
+    !(e.k instanceof Uint8Array) ||
+    e.k.length !== KEY_LENGTH ||
+    !(e.h instanceof CID) ||
+    typeof e.t !== 'string' ||
+    !TYPES.has(e.t) ||
+    typeof e.v !== 'number' ||
+    !Number.isInteger(e.v) ||
+    e.v < 1 ||
+    typeof e.c !== 'string' ||
+    e.s === null ||
+    typeof e.s !== 'object'
+  ) {
+    throw new Error('malformed index entry')
+  }
+  return e as IndexEntry
+}
 
 const StoredRecord = z.object({
   id: z.string(),
@@ -193,6 +233,29 @@ async function cidOf(bytes: Uint8Array): Promise<CID> {
   return CID.createV1(RAW_CODE, await sha256.digest(bytes))
 }
 
+interface Prepared {
+  id: string
+  record: VaultRecord
+  entry: IndexEntry
+  sealedEntry: Uint8Array
+  blocks: { cid: CID; bytes: Uint8Array }[]
+}
+
+async function readIndex(index: Datastore): Promise<[string, Uint8Array][]> {
+  const out: [string, Uint8Array][] = []
+  for await (const { key, value } of index.query({ prefix: INDEX_PREFIX })) {
+    out.push([key.toString().slice(INDEX_PREFIX.length), value])
+  }
+  return out
+}
+
+export interface VaultOptions {
+  /** The clock (tests). */
+  now?: () => Date
+  /** The cipher: @noble/ciphers by default; Node passes its native twin (same bytes). */
+  aead?: Aead
+}
+
 export interface PutInput<T extends RecordType = RecordType> {
   type: T
   data: unknown
@@ -205,16 +268,23 @@ export class Vault {
   readonly #secrets: VaultSecrets
   /** Decrypted index, in memory while unlocked. */
   readonly #entries = new Map<string, IndexEntry>()
-  /** Decrypted records, filled on demand. */
+  /** Recently used decrypted records (least recently used evicted past CACHE_SIZE). */
   readonly #cache = new Map<string, VaultRecord>()
   #queue: Promise<unknown> = Promise.resolve()
   readonly #now: () => Date
+  readonly #aead: Aead
 
-  private constructor(stores: VaultStores, dataKey: Uint8Array, secrets: VaultSecrets, now: () => Date) {
+  private constructor(
+    stores: VaultStores,
+    dataKey: Uint8Array,
+    secrets: VaultSecrets,
+    options: VaultOptions
+  ) {
     this.#stores = stores
     this.#dataKey = dataKey
     this.#secrets = secrets
-    this.#now = now
+    this.#now = options.now ?? (() => new Date())
+    this.#aead = options.aead ?? nobleAead
   }
 
   /** Whether a keyring exists in these stores. */
@@ -228,9 +298,10 @@ export class Vault {
     kdf: Kdf,
     passphrase: string,
     secrets: VaultSecrets,
-    options: { kdfParams?: Omit<KdfParams, 'salt'>; now?: () => Date } = {}
+    options: VaultOptions & { kdfParams?: Omit<KdfParams, 'salt'> } = {}
   ): Promise<Vault> {
     if (await Vault.exists(stores)) throw new VaultError('ALREADY_INITIALIZED', 'a vault already exists here')
+    const aead = options.aead ?? nobleAead
     const params: KdfParams = { ...(options.kdfParams ?? DEFAULT_KDF), salt: randomBytes(16) }
     const kek = await kdf(passphrase, params)
     const dataKey = randomBytes(KEY_LENGTH)
@@ -238,12 +309,12 @@ export class Vault {
       format: 'musette-keyring',
       version: 1,
       kdf: { alg: params.alg, N: params.N, r: params.r, p: params.p, salt: b64(params.salt) },
-      wrappedKey: b64(seal(kek, dataKey, AAD_DATA_KEY)),
-      secrets: b64(seal(dataKey, dagCbor.encode(plain(secrets)), AAD_SECRETS))
+      wrappedKey: b64(aead.seal(kek, dataKey, AAD_DATA_KEY)),
+      secrets: b64(aead.seal(dataKey, dagCbor.encode(plain(secrets)), AAD_SECRETS))
     }
     kek.fill(0)
     await stores.keyring.write(new TextEncoder().encode(JSON.stringify(keyring, null, 2)))
-    return new Vault(stores, dataKey, secrets, options.now ?? (() => new Date()))
+    return new Vault(stores, dataKey, secrets, options)
   }
 
   /** Open an existing vault with its passphrase; loads the index into memory. */
@@ -251,8 +322,9 @@ export class Vault {
     stores: VaultStores,
     kdf: Kdf,
     passphrase: string,
-    options: { now?: () => Date } = {}
+    options: VaultOptions = {}
   ): Promise<Vault> {
+    const aead = options.aead ?? nobleAead
     const bytes = await stores.keyring.read()
     if (bytes === undefined) throw new VaultError('NOT_INITIALIZED', 'no vault here yet')
     if (bytes.length > MAX_KEYRING_BYTES) throw new VaultError('CORRUPT', 'the keyring is too large')
@@ -262,19 +334,23 @@ export class Vault {
     } catch (err) {
       throw new VaultError('CORRUPT', 'the keyring is unreadable', { cause: err })
     }
-    const kek = await kdf(passphrase, { ...keyring.kdf, salt: unb64(keyring.kdf.salt) })
+    // Read the sealed index while scrypt runs on libuv's thread pool.
+    const [kek, sealedEntries] = await Promise.all([
+      kdf(passphrase, { ...keyring.kdf, salt: unb64(keyring.kdf.salt) }),
+      readIndex(stores.index)
+    ])
     let dataKey: Uint8Array
     try {
-      dataKey = open(kek, unb64(keyring.wrappedKey), AAD_DATA_KEY)
+      dataKey = aead.open(kek, unb64(keyring.wrappedKey), AAD_DATA_KEY)
     } catch (err) {
       if (err instanceof DecryptError) throw new VaultError('WRONG_PASSPHRASE', 'wrong passphrase')
       throw err
     } finally {
       kek.fill(0)
     }
-    const secrets = dagCbor.decode<VaultSecrets>(open(dataKey, unb64(keyring.secrets), AAD_SECRETS))
-    const vault = new Vault(stores, dataKey, secrets, options.now ?? (() => new Date()))
-    await vault.#loadIndex()
+    const secrets = dagCbor.decode<VaultSecrets>(aead.open(dataKey, unb64(keyring.secrets), AAD_SECRETS))
+    const vault = new Vault(stores, dataKey, secrets, options)
+    vault.#loadIndex(sealedEntries)
     return vault
   }
 
@@ -302,17 +378,25 @@ export class Vault {
     return this.#dataKey
   }
 
-  async #loadIndex(): Promise<void> {
+  #loadIndex(sealed: [string, Uint8Array][]): void {
     const key = this.#key()
-    for await (const { key: k, value } of this.#stores.index.query({ prefix: INDEX_PREFIX })) {
-      const id = k.toString().slice(INDEX_PREFIX.length)
+    for (const [id, value] of sealed) {
       let entry: IndexEntry
       try {
-        entry = IndexEntry.parse(dagCbor.decode(open(key, value, aadIndex(id))))
+        entry = asIndexEntry(dagCbor.decode(this.#aead.open(key, value, aadIndex(id))))
       } catch (err) {
         throw new VaultError('CORRUPT', `index entry ${id} is unreadable`, { cause: err })
       }
       this.#entries.set(id, entry)
+    }
+  }
+
+  #remember(record: VaultRecord): void {
+    this.#cache.delete(record.id)
+    this.#cache.set(record.id, record)
+    if (this.#cache.size > CACHE_SIZE) {
+      const oldest = this.#cache.keys().next().value
+      if (oldest !== undefined) this.#cache.delete(oldest)
     }
   }
 
@@ -346,11 +430,16 @@ export class Vault {
   async get(id: string): Promise<VaultRecord | undefined> {
     this.#key()
     const cached = this.#cache.get(id)
-    if (cached) return cached
+    if (cached) {
+      // refresh its place in the LRU order
+      this.#cache.delete(id)
+      this.#cache.set(id, cached)
+      return cached
+    }
     const entry = this.#entries.get(id)
     if (!entry) return undefined
     const record = await this.#readVersion(id, entry.k, entry.h)
-    this.#cache.set(id, record.record)
+    this.#remember(record.record)
     return record.record
   }
 
@@ -373,7 +462,7 @@ export class Vault {
     const sealed = await readBlock(this.#stores.blocks, cid)
     let stored: z.infer<typeof StoredRecord>
     try {
-      stored = StoredRecord.parse(dagCbor.decode(open(recordKey, sealed, aadRecord(id))))
+      stored = StoredRecord.parse(dagCbor.decode(this.#aead.open(recordKey, sealed, aadRecord(id))))
     } catch (err) {
       throw new VaultError('CORRUPT', `record ${id} (${cid.toString()}) is unreadable`, { cause: err })
     }
@@ -411,16 +500,17 @@ export class Vault {
     return parsed.data as RecordDataMap[RecordType]
   }
 
-  /** Seal a record version into a block (not yet committed). */
+  /** Seal a record version into a block and its index entry (not yet written). */
   async #prepare(
     id: string,
     recordKey: Uint8Array,
     record: VaultRecord,
-    prev: CID | null
-  ): Promise<{ cid: CID; bytes: Uint8Array; entry: IndexEntry; sealedEntry: Uint8Array }> {
+    prev: CID | null,
+    extraBlocks: { cid: CID; bytes: Uint8Array }[] = []
+  ): Promise<Prepared> {
     const body = dagCbor.encode(plain({ ...record, prev }))
     if (body.length > MAX_RECORD_BYTES) throw new VaultError('TOO_LARGE', 'record too large')
-    const bytes = seal(recordKey, body, aadRecord(id))
+    const bytes = this.#aead.seal(recordKey, body, aadRecord(id))
     const cid = await cidOf(bytes)
     const entry: IndexEntry = {
       k: recordKey,
@@ -433,8 +523,8 @@ export class Vault {
         unknown
       >
     }
-    const sealedEntry = seal(this.#key(), dagCbor.encode(entry), aadIndex(id))
-    return { cid, bytes, entry, sealedEntry }
+    const sealedEntry = this.#aead.seal(this.#key(), dagCbor.encode(entry), aadIndex(id))
+    return { id, record, entry, sealedEntry, blocks: [...extraBlocks, { cid, bytes }] }
   }
 
   /** Create a record. */
@@ -456,7 +546,7 @@ export class Vault {
     const validated = inputs.map((i) => ({ ...i, data: this.#validate(i.type, i.data) }))
     return this.#exclusive(async () => {
       const now = this.#now().toISOString()
-      const prepared: { id: string; record: VaultRecord; entry: IndexEntry; sealedEntry: Uint8Array }[] = []
+      const prepared: Prepared[] = []
       let done = 0
       for (const input of validated) {
         const id = newRecordId()
@@ -469,9 +559,7 @@ export class Vault {
           source: input.source,
           data: input.data
         }
-        const p = await this.#prepare(id, randomBytes(KEY_LENGTH), record, null)
-        await this.#stores.blocks.put(p.cid, p.bytes)
-        prepared.push({ id, record, entry: p.entry, sealedEntry: p.sealedEntry })
+        prepared.push(await this.#prepare(id, randomBytes(KEY_LENGTH), record, null))
         onProgress?.(++done, validated.length)
       }
       await this.#commit(prepared)
@@ -479,17 +567,31 @@ export class Vault {
     })
   }
 
-  async #commit(items: { id: string; record: VaultRecord; entry: IndexEntry; sealedEntry: Uint8Array }[]) {
-    if (items.length === 1 && items[0]) {
-      await this.#stores.index.put(new Key(INDEX_PREFIX + items[0].id), items[0].sealedEntry)
+  /**
+   * Write prepared versions: in one atomic batch when the stores can, else blocks first and the index
+   * entries last, in one datastore batch (the commit point).
+   */
+  async #commit(items: Prepared[]): Promise<void> {
+    if (this.#stores.atomic) {
+      const ops: StoreOp[] = []
+      for (const item of items) {
+        for (const b of item.blocks) ops.push({ kind: 'block', cid: b.cid, bytes: b.bytes })
+        ops.push({ kind: 'index', key: INDEX_PREFIX + item.id, value: item.sealedEntry })
+      }
+      await this.#stores.atomic(ops)
     } else {
-      const batch = this.#stores.index.batch()
-      for (const item of items) batch.put(new Key(INDEX_PREFIX + item.id), item.sealedEntry)
-      await batch.commit()
+      for (const item of items) for (const b of item.blocks) await this.#stores.blocks.put(b.cid, b.bytes)
+      if (items.length === 1 && items[0]) {
+        await this.#stores.index.put(new Key(INDEX_PREFIX + items[0].id), items[0].sealedEntry)
+      } else {
+        const batch = this.#stores.index.batch()
+        for (const item of items) batch.put(new Key(INDEX_PREFIX + item.id), item.sealedEntry)
+        await batch.commit()
+      }
     }
     for (const item of items) {
       this.#entries.set(item.id, item.entry)
-      this.#cache.set(item.id, item.record)
+      this.#remember(item.record)
     }
   }
 
@@ -516,9 +618,7 @@ export class Vault {
         updatedAt: this.#now().toISOString(),
         data: valid
       }
-      const p = await this.#prepare(id, entry.k, record, entry.h)
-      await this.#stores.blocks.put(p.cid, p.bytes)
-      await this.#commit([{ id, record, entry: p.entry, sealedEntry: p.sealedEntry }])
+      await this.#commit([await this.#prepare(id, entry.k, record, entry.h)])
       return record
     })
   }
@@ -545,7 +645,8 @@ export class Vault {
         }
       }
       // The commit point: once the index entry is gone, so is the key.
-      await this.#stores.index.delete(new Key(INDEX_PREFIX + id))
+      if (this.#stores.atomic) await this.#stores.atomic([{ kind: 'index-del', key: INDEX_PREFIX + id }])
+      else await this.#stores.index.delete(new Key(INDEX_PREFIX + id))
       entry.k.fill(0)
       this.#entries.delete(id)
       this.#cache.delete(id)
@@ -572,7 +673,7 @@ export class Vault {
     return this.#exclusive(async () => {
       const id = newRecordId()
       const recordKey = randomBytes(KEY_LENGTH)
-      const blob = seal(recordKey, bytes, aadBlob(id))
+      const blob = this.#aead.seal(recordKey, bytes, aadBlob(id))
       const blobCid = await cidOf(blob)
       const data = this.#validate('media', {
         ...meta,
@@ -589,10 +690,7 @@ export class Vault {
         source,
         data
       }
-      const p = await this.#prepare(id, recordKey, record, null)
-      await this.#stores.blocks.put(blobCid, blob)
-      await this.#stores.blocks.put(p.cid, p.bytes)
-      await this.#commit([{ id, record, entry: p.entry, sealedEntry: p.sealedEntry }])
+      await this.#commit([await this.#prepare(id, recordKey, record, null, [{ cid: blobCid, bytes: blob }])])
       return record as VaultRecord<'media'>
     })
   }
@@ -603,6 +701,6 @@ export class Vault {
     if (!record || !entry || record.type !== 'media') return undefined
     const data = record.data as RecordDataMap['media']
     const sealed = await readBlock(this.#stores.blocks, CID.parse(data.blob))
-    return { bytes: open(entry.k, sealed, aadBlob(id)), mime: data.mime }
+    return { bytes: this.#aead.open(entry.k, sealed, aadBlob(id)), mime: data.mime }
   }
 }

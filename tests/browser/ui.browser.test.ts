@@ -156,6 +156,19 @@ describe('Musette web UI', () => {
         await visible(nav.getByRole('link', { name }))
       }
 
+      // French typography: a non-breaking space keeps « ; » and « : » off the start of a line
+      const intro = await page.locator('p.lead').first().textContent()
+      expect(intro).toContain('\u00a0; vous seul')
+
+      // the dialog closes with Escape and gives the focus back to the button that opened it
+      const addFacet = page.getByRole('button', { name: 'Ajouter : Infos générales' })
+      await addFacet.focus()
+      await page.keyboard.press('Enter')
+      const facetDialog = await visible(page.getByRole('dialog', { name: 'Ajouter : Info générale' }))
+      await page.keyboard.press('Escape')
+      await facetDialog.waitFor({ state: 'hidden' })
+      expect(await addFacet.evaluate((el) => el === document.activeElement)).toBe(true)
+
       // add an experience through the form; an empty form first shows inline errors
       await page.getByRole('button', { name: 'Ajouter : Accomplissements' }).click()
       const dialog = await visible(page.getByRole('dialog', { name: 'Ajouter : Accomplissement' }))

@@ -91,6 +91,7 @@ export const en: Messages = {
   'identities.intro':
     'Everything in your vault, by category. Each item shows where it came from; you alone decide what you share.',
   'identities.empty': 'Nothing yet.',
+  'identities.emptyHint': 'Use “Add” to start.',
   'identities.count': '{n} item(s)',
   'identities.addIn': 'Add: {section}',
 
@@ -271,10 +272,19 @@ export const en: Messages = {
   'pilot.network': 'Network',
   'pilot.listen': 'Listen addresses',
   'pilot.noListen': 'The node listens on no address.',
+  'pilot.direct': 'Direct addresses',
+  'pilot.noDirect': 'No direct address.',
+  'pilot.relayed': 'Through a relay ({n})',
+  'pilot.relayedHelp':
+    'Reachable through a relay: your peers go through another node to reach you when a direct connection is not possible.',
   'pilot.peers': 'Connected peers: {n}',
   'pilot.noPeers': 'No peer connected right now.',
+  'pilot.peerUnknown': 'Peer {id}',
+  'pilot.peerIds': 'Identifiers',
+  'pilot.direction': 'Direction',
   'pilot.direction.inbound': 'inbound',
   'pilot.direction.outbound': 'outbound',
+  'pilot.direction.unknown': 'unknown',
   'pilot.latency': '{ms} ms',
   'pilot.vault': 'Vault',
   'pilot.records': 'Stored items: {n}',

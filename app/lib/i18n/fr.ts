@@ -1,8 +1,30 @@
 /**
  * French messages: the reference catalogue. `en.ts` must provide exactly the same keys (see `Messages`).
  * Placeholders are written `{name}` and filled by `t(key, { name })`.
+ *
+ * Write them with ordinary spaces: `frenchSpacing` puts the non-breaking space (U+00A0) French typography
+ * wants before `:` `;` `?` `!` `»` and after `«`, so that no line ever starts with one of them.
  */
-export const fr = {
+
+const NBSP = '\u00a0'
+
+/** "vient ; vous" → "vient\u00a0; vous", "« did: »" → "«\u00a0did:\u00a0»"; "https://" and "did:key" stay as they are. */
+export function frenchSpacing(s: string): string {
+  return s
+    .replace(/[ \u202f]+([:;?!»])/g, `${NBSP}$1`)
+    .replace(/([^\s\u00a0])»/g, `$1${NBSP}»`)
+    .replace(/«[ \u202f]*/g, `«${NBSP}`)
+}
+
+function withFrenchSpacing<const T extends Record<string, string>>(
+  messages: T
+): { readonly [K in keyof T]: string } {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(messages)) out[k] = frenchSpacing(v)
+  return out as { readonly [K in keyof T]: string }
+}
+
+const messages = {
   'app.name': 'Musette',
   'app.tagline': 'Votre musette professionnelle, chez vous',
   'app.skip': 'Aller au contenu',
@@ -93,6 +115,7 @@ export const fr = {
   'identities.intro':
     'Tout ce que contient votre coffre, rangé par catégorie. Chaque élément indique d’où il vient ; vous seul décidez de ce que vous partagerez.',
   'identities.empty': 'Rien pour l’instant.',
+  'identities.emptyHint': 'Utilisez « Ajouter » pour commencer.',
   'identities.count': '{n} élément(s)',
   'identities.addIn': 'Ajouter : {section}',
 
@@ -105,7 +128,7 @@ export const fr = {
   'section.note': 'On going',
   'section.facetHelp': 'Nom, courriel, téléphone, adresse, site : vos coordonnées, par sphère.',
   'section.mediaHelp': 'Photos et visuels de vos réalisations (PNG, JPEG, WebP ou GIF, 5 Mo au plus).',
-  'section.skillHelp': 'Savoirs, savoir-faire et savoir-être.',
+  'section.skillHelp': 'Savoirs, savoir\u2011faire et savoir\u2011être.',
   'section.experienceHelp': 'Emplois, missions, engagements, formations, diplômes, prix, événements.',
   'section.placeHelp': 'Là où vous avez vécu, travaillé, étudié.',
   'section.contactHelp': 'Votre répertoire augmenté : qui, dans quel cercle, comment vous vous êtes connus.',
@@ -274,10 +297,19 @@ export const fr = {
   'pilot.network': 'Réseau',
   'pilot.listen': 'Adresses d’écoute',
   'pilot.noListen': 'Le nœud n’écoute sur aucune adresse.',
+  'pilot.direct': 'Adresses directes',
+  'pilot.noDirect': 'Aucune adresse directe.',
+  'pilot.relayed': 'Via un relais ({n})',
+  'pilot.relayedHelp':
+    'Joignable par l’intermédiaire d’un relais : vos pairs passent par un autre nœud pour vous atteindre quand une connexion directe est impossible.',
   'pilot.peers': 'Pairs connectés : {n}',
   'pilot.noPeers': 'Aucun pair connecté pour le moment.',
+  'pilot.peerUnknown': 'Pair {id}',
+  'pilot.peerIds': 'Identifiants',
+  'pilot.direction': 'Sens',
   'pilot.direction.inbound': 'entrant',
   'pilot.direction.outbound': 'sortant',
+  'pilot.direction.unknown': 'inconnu',
   'pilot.latency': '{ms} ms',
   'pilot.vault': 'Coffre',
   'pilot.records': 'Éléments enregistrés : {n}',
@@ -322,6 +354,8 @@ export const fr = {
   'import.choose': 'Choisir un autre fichier'
 } as const satisfies Record<string, string>
 
-export type MessageKey = keyof typeof fr
+export const fr = withFrenchSpacing(messages)
+
+export type MessageKey = keyof typeof messages
 /** Every catalogue has exactly the French keys. */
 export type Messages = { readonly [K in MessageKey]: string }
