@@ -84,18 +84,8 @@ export interface TimelineQuery {
   q?: string
 }
 
-export interface TimelineItem {
-  id: string
-  type: RecordType
-  kind?: string
-  sphere?: Sphere
-  title: string
-  subtitle?: string
-  start?: string
-  end?: string
-  ongoing?: boolean
-  date?: string
-}
+/** A time-line entry: a summary without its bookkeeping. */
+export type TimelineItem = Omit<Summary, 'updatedAt'>
 
 export interface Timeline {
   years: { year: number; items: TimelineItem[] }[]
