@@ -53,6 +53,8 @@ export function formatSource(source: Source): string {
       ? i18n.t('source.manual')
       : source.kind === 'demo'
         ? i18n.t('source.demo')
-        : i18n.t('source.import', { name: source.name ?? 'JSON' })
+        : source.kind === 'peer'
+          ? i18n.t('source.peer', { name: source.name ?? '?' })
+          : i18n.t('source.import', { name: source.name ?? 'JSON' })
   return i18n.t('source.line', { source: what, date: formatDay(source.at) })
 }

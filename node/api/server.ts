@@ -22,10 +22,10 @@ import {
   UnlockBody,
   UpdateRecordBody
 } from '../model/api.ts'
-import { CreateRecordInput, MAX_MEDIA_BYTES, type VaultRecord } from '../model/records.ts'
+import { CreateRecordInput, isRecordType, MAX_MEDIA_BYTES, type VaultRecord } from '../model/records.ts'
 import { buildTimeline } from '../model/timeline.ts'
 import { MusetteNode, UnlockThrottledError, VERSION } from '../service.ts'
-import { VaultError } from '../vault/vault.ts'
+import { VaultError, type AnyRecord } from '../vault/vault.ts'
 import {
   ApiError,
   readBody,
@@ -278,10 +278,11 @@ export class ApiServer {
     const recordOr404 = async (id: string): Promise<VaultRecord> => {
       validate(IdParam, id)
       const record = await node.vault.get(id)
-      if (!record) throw new ApiError('NOT_FOUND', `no record ${id}`)
+      // the node's own records (credentials, requests, outbox) have their own routes
+      if (!record || !isUserRecord(record)) throw new ApiError('NOT_FOUND', `no record ${id}`)
       return record
     }
-    const emitPut = (r: VaultRecord) => node.emit('record', { op: 'put', id: r.id, type: r.type })
+    const emitPut = (r: AnyRecord) => node.emit('record', { op: 'put', id: r.id, type: r.type })
     const src = (kind: 'manual' | 'import', name?: string) => ({
       kind,
       at: new Date().toISOString(),
@@ -398,7 +399,7 @@ export class ApiServer {
         query: RecordsQuery,
         handler: async ({ res, url }) => {
           const q = validate(RecordsQuery, queryObject(url))
-          let records = await node.vault.list(q.type)
+          let records = (await node.vault.list(q.type)).filter(isUserRecord)
           if (q.q) {
             const needle = normalizeText(q.q.trim())
             records = records.filter((r) => normalizeText(JSON.stringify(r.data)).includes(needle))
@@ -571,7 +572,7 @@ export class ApiServer {
         auth: true,
         handler: async ({ res }) => {
           const jr = await import('../importers/json-resume.ts')
-          const records = await node.vault.list()
+          const records = (await node.vault.list()).filter(isUserRecord)
           sendJson(res, 200, jr.exportResume(records), {
             'Content-Disposition': 'attachment; filename="musette-resume.json"'
           })
@@ -586,6 +587,10 @@ export class ApiServer {
       }
     ]
   }
+}
+
+function isUserRecord(r: AnyRecord): r is VaultRecord {
+  return isRecordType(r.type)
 }
 
 type JsonResumeModule = typeof import('../importers/json-resume.ts')

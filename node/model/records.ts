@@ -159,6 +159,110 @@ export const DATA_SCHEMAS = {
   note: NoteData
 } as const
 
+/*
+ * Internal record types: written by the node itself (credentials received and issued, attestation requests,
+ * invitations, the outbox), never through POST /api/records, and not listed with the person's own records.
+ */
+const Did = z.string().startsWith('did:').max(2048)
+const Id = z.string().min(1).max(100)
+export const ATTESTATION_KINDS = ['skill', 'experience'] as const
+export const RELATIONSHIPS = [
+  'colleague',
+  'manager',
+  'client',
+  'teacher',
+  'fellow-volunteer',
+  'other'
+] as const
+
+/** A verifiable credential this person holds (received) or signed for someone else (issued). */
+export const CredentialRecordData = z
+  .object({
+    role: z.enum(['received', 'issued']),
+    /** The signed credential, as JSON. */
+    credential: z.record(z.string(), z.unknown()),
+    issuer: Did,
+    subject: Did,
+    kind: z.enum(ATTESTATION_KINDS),
+    /** The skill or experience attested (the Open Badges achievement's name). */
+    name: short(200),
+    relationship: z.enum(RELATIONSHIPS).optional(),
+    validFrom: z.iso.datetime(),
+    /** Index in the issuer's status list (for issued credentials: to revoke). */
+    statusIndex: z.number().int().min(0).optional(),
+    revokedAt: z.iso.datetime().optional(),
+    requestId: Id.optional()
+  })
+  .strict()
+
+/** An attestation request, asked (out) or received (in), and what became of it. */
+export const AttestationRequestData = z
+  .object({
+    direction: z.enum(['in', 'out']),
+    requestId: Id,
+    peer: Did,
+    peerName: optShort(),
+    claim: z
+      .object({
+        kind: z.enum(ATTESTATION_KINDS),
+        name: short(200),
+        description: z.string().max(2000).optional()
+      })
+      .strict(),
+    excerpt: z
+      .object({
+        title: short(),
+        organisation: optShort(),
+        start: PartialDate.optional(),
+        end: PartialDate.optional(),
+        description: z.string().max(4000).optional()
+      })
+      .strict()
+      .optional(),
+    message: z.string().max(2000).optional(),
+    state: z.enum(['pending', 'sent', 'accepted', 'declined', 'failed']),
+    reason: z.string().max(2000).optional(),
+    credentialId: RecordId.optional(),
+    at: z.iso.datetime(),
+    answeredAt: z.iso.datetime().optional()
+  })
+  .strict()
+
+/** An invitation this node issued: its nonce can be used once, before it expires. */
+export const InvitationData = z
+  .object({
+    nonce: Id,
+    expiresAt: z.iso.datetime(),
+    usedAt: z.iso.datetime().optional(),
+    usedBy: Did.optional()
+  })
+  .strict()
+
+/** A message waiting for its recipient to come online. */
+export const OutboxData = z
+  .object({
+    messageId: Id,
+    to: Did,
+    message: z.record(z.string(), z.unknown()),
+    attempts: z.number().int().min(0),
+    lastError: z.string().max(500).optional()
+  })
+  .strict()
+
+export const INTERNAL_TYPES = ['credential', 'attestation', 'invitation', 'outbox'] as const
+export const STORED_TYPES = [...RECORD_TYPES, ...INTERNAL_TYPES] as const
+/** Every type the vault stores: the person's records and the node's own. */
+export const StoredType = z.enum(STORED_TYPES)
+export type StoredType = z.infer<typeof StoredType>
+
+export const STORED_SCHEMAS = {
+  ...DATA_SCHEMAS,
+  credential: CredentialRecordData,
+  attestation: AttestationRequestData,
+  invitation: InvitationData,
+  outbox: OutboxData
+} as const
+
 export interface RecordDataMap {
   facet: z.infer<typeof FacetData>
   experience: z.infer<typeof ExperienceData>
@@ -169,10 +273,21 @@ export interface RecordDataMap {
   note: z.infer<typeof NoteData>
 }
 
+export interface StoredDataMap extends RecordDataMap {
+  credential: z.infer<typeof CredentialRecordData>
+  attestation: z.infer<typeof AttestationRequestData>
+  invitation: z.infer<typeof InvitationData>
+  outbox: z.infer<typeof OutboxData>
+}
+
+export function isRecordType(type: string): type is RecordType {
+  return (RECORD_TYPES as readonly string[]).includes(type)
+}
+
 /** Where a record came from ("with where each item came from"). */
 export const Source = z
   .object({
-    kind: z.enum(['manual', 'import', 'demo']),
+    kind: z.enum(['manual', 'import', 'demo', 'peer']),
     /** e.g. "JSON Resume", a file name. */
     name: optShort(),
     at: z.iso.datetime()
@@ -183,21 +298,21 @@ export type Source = z.infer<typeof Source>
 /** A record as the vault returns it. */
 export const VaultRecord = z.object({
   id: RecordId,
-  type: RecordType,
+  type: StoredType,
   version: z.number().int().min(1),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   source: Source,
   data: z.record(z.string(), z.unknown())
 })
-export type VaultRecord<T extends RecordType = RecordType> = {
+export type VaultRecord<T extends StoredType = RecordType> = {
   id: string
   type: T
   version: number
   createdAt: string
   updatedAt: string
   source: Source
-  data: RecordDataMap[T]
+  data: StoredDataMap[T]
 }
 
 /** Input to create a record (media are created through the upload endpoint instead). */

@@ -2,11 +2,11 @@
  * What the time-line and the lists need of a record without decrypting its block: a small summary kept in
  * the (encrypted) index entry. Pure module.
  */
-import type { RecordDataMap, RecordType, Sphere } from './records.ts'
+import type { StoredDataMap, StoredType, Sphere } from './records.ts'
 
 export interface Summary {
   id: string
-  type: RecordType
+  type: StoredType
   kind?: string
   sphere?: Sphere
   title: string
@@ -20,12 +20,12 @@ export interface Summary {
 }
 
 /** Record types that have a place on the time-line. */
-export const TIMELINE_TYPES: readonly RecordType[] = ['experience', 'note', 'media', 'place']
+export const TIMELINE_TYPES: readonly StoredType[] = ['experience', 'note', 'media', 'place']
 
 export function summarize(
   id: string,
-  type: RecordType,
-  data: RecordDataMap[RecordType],
+  type: StoredType,
+  data: StoredDataMap[StoredType],
   updatedAt: string
 ): Summary {
   const base = { id, type, updatedAt }
@@ -36,7 +36,7 @@ export function summarize(
   }
   switch (type) {
     case 'experience': {
-      const d = data as RecordDataMap['experience']
+      const d = data as StoredDataMap['experience']
       return clean({
         ...base,
         kind: d.kind,
@@ -50,29 +50,51 @@ export function summarize(
       })
     }
     case 'note': {
-      const d = data as RecordDataMap['note']
+      const d = data as StoredDataMap['note']
       const first = d.text.split('\n')[0] ?? ''
       return clean({ ...base, title: first.length > 120 ? `${first.slice(0, 119)}…` : first, date: d.date })
     }
     case 'media': {
-      const d = data as RecordDataMap['media']
+      const d = data as StoredDataMap['media']
       return clean({ ...base, kind: d.mime, title: d.name, subtitle: d.caption, date: d.date })
     }
     case 'place': {
-      const d = data as RecordDataMap['place']
+      const d = data as StoredDataMap['place']
       return clean({ ...base, title: d.name, subtitle: d.city, start: d.from, end: d.to, date: d.from })
     }
     case 'facet': {
-      const d = data as RecordDataMap['facet']
+      const d = data as StoredDataMap['facet']
       return clean({ ...base, kind: d.kind, sphere: d.sphere, title: d.value, subtitle: d.label })
     }
     case 'skill': {
-      const d = data as RecordDataMap['skill']
+      const d = data as StoredDataMap['skill']
       return clean({ ...base, kind: d.category, title: d.name })
     }
     case 'contact': {
-      const d = data as RecordDataMap['contact']
+      const d = data as StoredDataMap['contact']
       return clean({ ...base, title: d.name, subtitle: d.organisation })
+    }
+    case 'credential': {
+      const d = data as StoredDataMap['credential']
+      return clean({ ...base, kind: d.kind, title: d.name, subtitle: d.role, date: d.validFrom.slice(0, 10) })
+    }
+    case 'attestation': {
+      const d = data as StoredDataMap['attestation']
+      return clean({
+        ...base,
+        kind: d.state,
+        title: d.claim.name,
+        subtitle: d.direction,
+        date: d.at.slice(0, 10)
+      })
+    }
+    case 'invitation': {
+      const d = data as StoredDataMap['invitation']
+      return clean({ ...base, title: 'invitation', date: d.expiresAt.slice(0, 10) })
+    }
+    case 'outbox': {
+      const d = data as StoredDataMap['outbox']
+      return clean({ ...base, title: d.messageId, subtitle: d.to })
     }
   }
 }

@@ -216,3 +216,45 @@ describe('vault over stores without atomic batches (a browser node later)', () =
     expect((await again.versions(b.id)).map((v) => v.version)).toEqual([2, 1])
   })
 })
+
+describe('internal record types', () => {
+  it('stores credentials and attestation requests, validated like any record', async () => {
+    const { dir, cleanup } = await import('node:fs/promises').then(async (fs) => {
+      const d = await fs.mkdtemp(join(tmpdir(), 'musette-internal-'))
+      return { dir: d, cleanup: () => fs.rm(d, { recursive: true, force: true }) }
+    })
+    const stores = await openNodeStores(dir)
+    try {
+      const vault = await Vault.create(stores, nodeScrypt, 'pass-phrase', secrets(), { kdfParams: FAST_KDF })
+      const did = 'did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp'
+      const cred = await vault.put({
+        type: 'credential',
+        data: {
+          role: 'received',
+          credential: { type: ['VerifiableCredential', 'OpenBadgeCredential'] },
+          issuer: did,
+          subject: did,
+          kind: 'skill',
+          name: 'Typographie',
+          relationship: 'colleague',
+          validFrom: '2026-11-23T10:00:00.000Z'
+        },
+        source: { kind: 'peer', name: 'Karim', at: '2026-11-23T10:00:00.000Z' }
+      })
+      expect(vault.countByType()).toEqual({ credential: 1 })
+      expect((await vault.list('credential')).map((r) => r.id)).toEqual([cred.id])
+      expect(
+        await codeOf(
+          vault.put({
+            type: 'attestation',
+            data: { direction: 'sideways', requestId: 'x', peer: did, claim: { kind: 'skill', name: 'x' } },
+            source
+          })
+        )
+      ).toBe('VALIDATION_FAILED')
+    } finally {
+      await stores.close()
+      await cleanup()
+    }
+  })
+})

@@ -22,13 +22,16 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import * as raw from 'multiformats/codecs/raw'
 import { z } from 'zod'
 import {
-  DATA_SCHEMAS,
   MAX_MEDIA_BYTES,
-  RecordType,
   Source,
-  type RecordDataMap,
+  STORED_SCHEMAS,
+  StoredType,
+  type StoredDataMap,
   type VaultRecord
 } from '../model/records.ts'
+
+/** A record of any stored type (the person's and the node's own). */
+export type AnyRecord = VaultRecord<StoredType>
 import { summarize, type Summary } from '../model/timeline.ts'
 import {
   aadOf,
@@ -133,14 +136,14 @@ interface IndexEntry {
   k: Uint8Array
   /** CID of the head (newest) version's block. */
   h: CID
-  t: RecordType
+  t: StoredType
   v: number
   c: string
   /** Summary for the time-line and lists (see model/timeline.ts). */
   s: Record<string, unknown>
 }
 
-const TYPES = new Set<string>(RecordType.options)
+const TYPES = new Set<string>(StoredType.options)
 
 /** Check a decoded index entry (already authenticated; this guards against our own bugs and old formats). */
 function asIndexEntry(value: unknown): IndexEntry {
@@ -167,7 +170,7 @@ function asIndexEntry(value: unknown): IndexEntry {
 
 const StoredRecord = z.object({
   id: z.string(),
-  type: RecordType,
+  type: StoredType,
   version: z.number().int().min(1),
   prev: z.instanceof(CID).nullable(),
   createdAt: z.string(),
@@ -235,7 +238,7 @@ async function cidOf(bytes: Uint8Array): Promise<CID> {
 
 interface Prepared {
   id: string
-  record: VaultRecord
+  record: AnyRecord
   entry: IndexEntry
   sealedEntry: Uint8Array
   blocks: { cid: CID; bytes: Uint8Array }[]
@@ -256,7 +259,7 @@ export interface VaultOptions {
   aead?: Aead
 }
 
-export interface PutInput<T extends RecordType = RecordType> {
+export interface PutInput<T extends StoredType = StoredType> {
   type: T
   data: unknown
   source: Source
@@ -269,7 +272,7 @@ export class Vault {
   /** Decrypted index, in memory while unlocked. */
   readonly #entries = new Map<string, IndexEntry>()
   /** Recently used decrypted records (least recently used evicted past CACHE_SIZE). */
-  readonly #cache = new Map<string, VaultRecord>()
+  readonly #cache = new Map<string, AnyRecord>()
   #queue: Promise<unknown> = Promise.resolve()
   readonly #now: () => Date
   readonly #aead: Aead
@@ -391,7 +394,7 @@ export class Vault {
     }
   }
 
-  #remember(record: VaultRecord): void {
+  #remember(record: AnyRecord): void {
     this.#cache.delete(record.id)
     this.#cache.set(record.id, record)
     if (this.#cache.size > CACHE_SIZE) {
@@ -411,8 +414,8 @@ export class Vault {
     return this.#entries.size
   }
 
-  countByType(): Partial<Record<RecordType, number>> {
-    const out: Partial<Record<RecordType, number>> = {}
+  countByType(): Partial<Record<StoredType, number>> {
+    const out: Partial<Record<StoredType, number>> = {}
     for (const e of this.#entries.values()) out[e.t] = (out[e.t] ?? 0) + 1
     return out
   }
@@ -427,7 +430,7 @@ export class Vault {
     return this.#entries.has(id)
   }
 
-  async get(id: string): Promise<VaultRecord | undefined> {
+  async get(id: string): Promise<AnyRecord | undefined> {
     this.#key()
     const cached = this.#cache.get(id)
     if (cached) {
@@ -444,9 +447,9 @@ export class Vault {
   }
 
   /** Every record, or those of one type, newest first. */
-  async list(type?: RecordType): Promise<VaultRecord[]> {
+  async list(type?: StoredType): Promise<AnyRecord[]> {
     const ids = [...this.#entries.entries()].filter(([, e]) => !type || e.t === type).map(([id]) => id)
-    const out: VaultRecord[] = []
+    const out: AnyRecord[] = []
     for (const id of ids) {
       const r = await this.get(id)
       if (r) out.push(r)
@@ -458,7 +461,7 @@ export class Vault {
     id: string,
     recordKey: Uint8Array,
     cid: CID
-  ): Promise<{ record: VaultRecord; prev: CID | null }> {
+  ): Promise<{ record: AnyRecord; prev: CID | null }> {
     const sealed = await readBlock(this.#stores.blocks, cid)
     let stored: z.infer<typeof StoredRecord>
     try {
@@ -468,18 +471,18 @@ export class Vault {
     }
     if (stored.id !== id) throw new VaultError('CORRUPT', `block ${cid.toString()} belongs to another record`)
     const { prev, ...record } = stored
-    return { record: record as VaultRecord, prev }
+    return { record: record as AnyRecord, prev }
   }
 
   /** Every version of a record, newest first. */
-  async versions(id: string): Promise<VaultRecord[]> {
+  async versions(id: string): Promise<AnyRecord[]> {
     this.#key()
     const entry = this.#entries.get(id)
     if (!entry) throw new VaultError('NOT_FOUND', `no record ${id}`)
-    const out: VaultRecord[] = []
+    const out: AnyRecord[] = []
     let cid: CID | null = entry.h
     while (cid) {
-      const { record, prev }: { record: VaultRecord; prev: CID | null } = await this.#readVersion(
+      const { record, prev }: { record: AnyRecord; prev: CID | null } = await this.#readVersion(
         id,
         entry.k,
         cid
@@ -490,21 +493,21 @@ export class Vault {
     return out
   }
 
-  #validate(type: RecordType, data: unknown): RecordDataMap[RecordType] {
-    const parsed = DATA_SCHEMAS[type].safeParse(data)
+  #validate(type: StoredType, data: unknown): StoredDataMap[StoredType] {
+    const parsed = STORED_SCHEMAS[type].safeParse(data)
     if (!parsed.success) {
       throw new VaultError('VALIDATION_FAILED', `invalid ${type}: ${parsed.error.issues[0]?.message ?? ''}`, {
         cause: parsed.error
       })
     }
-    return parsed.data as RecordDataMap[RecordType]
+    return parsed.data as StoredDataMap[StoredType]
   }
 
   /** Seal a record version into a block and its index entry (not yet written). */
   async #prepare(
     id: string,
     recordKey: Uint8Array,
-    record: VaultRecord,
+    record: AnyRecord,
     prev: CID | null,
     extraBlocks: { cid: CID; bytes: Uint8Array }[] = []
   ): Promise<Prepared> {
@@ -528,7 +531,7 @@ export class Vault {
   }
 
   /** Create a record. */
-  async put<T extends RecordType>(input: PutInput<T>): Promise<VaultRecord<T>> {
+  async put<T extends StoredType>(input: PutInput<T>): Promise<VaultRecord<T>> {
     const [record] = await this.putMany([input])
     return record as VaultRecord<T>
   }
@@ -540,7 +543,7 @@ export class Vault {
   async putMany(
     inputs: PutInput[],
     onProgress?: (done: number, total: number) => void
-  ): Promise<VaultRecord[]> {
+  ): Promise<AnyRecord[]> {
     this.#key()
     // Validate everything before writing anything.
     const validated = inputs.map((i) => ({ ...i, data: this.#validate(i.type, i.data) }))
@@ -550,7 +553,7 @@ export class Vault {
       let done = 0
       for (const input of validated) {
         const id = newRecordId()
-        const record: VaultRecord = {
+        const record: AnyRecord = {
           id,
           type: input.type,
           version: 1,
@@ -596,7 +599,7 @@ export class Vault {
   }
 
   /** Replace a record's data with a new version; `expectedVersion` guards against lost updates. */
-  async update(id: string, data: unknown, expectedVersion?: number): Promise<VaultRecord> {
+  async update(id: string, data: unknown, expectedVersion?: number): Promise<AnyRecord> {
     this.#key()
     return this.#exclusive(async () => {
       const entry = this.#entries.get(id)
@@ -608,11 +611,11 @@ export class Vault {
       if (!current) throw new VaultError('NOT_FOUND', `no record ${id}`)
       if (entry.t === 'media' && data !== null && typeof data === 'object') {
         // The blob is the node's business: a client may change the name, caption or date, never the bytes.
-        const cur = current.data as RecordDataMap['media']
+        const cur = current.data as StoredDataMap['media']
         data = { ...data, blob: cur.blob, mime: cur.mime, size: cur.size }
       }
       const valid = this.#validate(entry.t, data)
-      const record: VaultRecord = {
+      const record: AnyRecord = {
         ...current,
         version: entry.v + 1,
         updatedAt: this.#now().toISOString(),
@@ -634,9 +637,9 @@ export class Vault {
       while (cid) {
         cids.push(cid)
         try {
-          const v: { record: VaultRecord; prev: CID | null } = await this.#readVersion(id, entry.k, cid)
+          const v: { record: AnyRecord; prev: CID | null } = await this.#readVersion(id, entry.k, cid)
           if (v.record.type === 'media') {
-            const blob = (v.record.data as RecordDataMap['media']).blob
+            const blob = (v.record.data as StoredDataMap['media']).blob
             cids.push(CID.parse(blob))
           }
           cid = v.prev
@@ -681,7 +684,7 @@ export class Vault {
         blob: blobCid.toString()
       })
       const now = this.#now().toISOString()
-      const record: VaultRecord = {
+      const record: AnyRecord = {
         id,
         type: 'media',
         version: 1,
@@ -699,7 +702,7 @@ export class Vault {
     const record = await this.get(id)
     const entry = this.#entries.get(id)
     if (!record || !entry || record.type !== 'media') return undefined
-    const data = record.data as RecordDataMap['media']
+    const data = record.data as StoredDataMap['media']
     const sealed = await readBlock(this.#stores.blocks, CID.parse(data.blob))
     return { bytes: this.#aead.open(entry.k, sealed, aadBlob(id)), mime: data.mime }
   }

@@ -305,6 +305,28 @@ describe('local API: the vault through HTTP', () => {
     expect(((await api(t, '/api/status')).json().records as { total: number }).total).toBe(before)
   })
 
+  it("keeps the node's own records (credentials…) out of the person's records", async () => {
+    const did = 'did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp'
+    const cred = await t.node.vault.put({
+      type: 'credential',
+      data: {
+        role: 'received',
+        credential: {},
+        issuer: did,
+        subject: did,
+        kind: 'skill',
+        name: 'Sérigraphie',
+        validFrom: '2026-11-23T10:00:00.000Z'
+      },
+      source: { kind: 'peer', name: 'Karim', at: '2026-11-23T10:00:00.000Z' }
+    })
+    const all = (await api(t, '/api/records')).json().records as { id: string }[]
+    expect(all.some((r) => r.id === cred.id)).toBe(false)
+    expect((await api(t, `/api/records/${cred.id}`)).status).toBe(404)
+    expect((await api(t, `/api/records/${cred.id}`, { method: 'DELETE' })).status).toBe(404)
+    expect((await api(t, '/api/records?type=credential')).status).toBe(400)
+  })
+
   it('locks, refuses a wrong passphrase, throttles, and unlocks', async () => {
     expect((await api(t, '/api/lock', { method: 'POST' })).status).toBe(200)
     const locked = await api(t, '/api/records')

@@ -154,6 +154,7 @@ export const en: Messages = {
   'source.manual': 'Entered by hand',
   'source.import': '{name} import',
   'source.demo': 'Demo',
+  'source.peer': 'Received from {name}',
   'source.line': '{source}, on {date}',
   'source.label': 'Source',
 

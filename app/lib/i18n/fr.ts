@@ -178,6 +178,7 @@ const messages = {
   'source.manual': 'Saisie manuelle',
   'source.import': 'Import {name}',
   'source.demo': 'Démo',
+  'source.peer': 'Reçu de {name}',
   'source.line': '{source}, le {date}',
   'source.label': 'Provenance',
 
