@@ -1,0 +1,10 @@
+/** Musette's libp2p protocols (browser-safe). */
+export * from './codec.ts'
+export * from './errors.ts'
+export * from './host.ts'
+export * from './peer.ts'
+export * from './rate-limit.ts'
+export * from './outbox.ts'
+export { didKeyResolver } from './jwt.ts'
+export * as contactProtocol from './contact/index.ts'
+export * as attestProtocol from './attest/index.ts'
