@@ -22,7 +22,17 @@ export const Config = z
     apiPort: z.number().int().min(1).max(65535).default(DEFAULT_API_PORT),
     p2pHost: z.string().min(1).max(100).default('127.0.0.1'),
     p2pPort: z.number().int().min(0).max(65534).default(DEFAULT_P2P_PORT),
-    mdns: z.boolean().default(false)
+    mdns: z.boolean().default(false),
+    /** Web origins of other local tools allowed to call the VC-API endpoints (with the token). */
+    vcApiOrigins: z.array(z.url().max(200)).max(20).default([]),
+    /** Who may ask this person for attestations, and how often. */
+    attestations: z
+      .object({
+        policy: z.enum(['contacts', 'anyone']).default('contacts'),
+        perHour: z.number().int().min(1).max(100).default(10)
+      })
+      .strict()
+      .default({ policy: 'contacts', perHour: 10 })
   })
   .strict()
 export type Config = z.infer<typeof Config>
@@ -97,6 +107,15 @@ export async function prepareHome(home: string): Promise<{ config: Config; token
     config = parsed.data
   }
   return { config, token }
+}
+
+/** Replace the settings file (atomically). */
+export async function writeConfig(home: string, config: Config): Promise<void> {
+  await writeFileAtomic(
+    paths(home).config,
+    new TextEncoder().encode(JSON.stringify(config, null, 2) + '\n'),
+    0o644
+  )
 }
 
 export async function readToken(home: string): Promise<string | undefined> {

@@ -11,6 +11,7 @@ import type { OpenStores } from './vault/node-stores.ts'
 import { Vault, VaultError } from './vault/vault.ts'
 import type { KdfParams } from './vault/crypto.ts'
 import type { Network } from './network/p2p.ts'
+import type { Social } from './social.ts'
 
 export const VERSION = '0.1.0'
 /** After this many wrong passphrases in a row, unlock attempts are delayed (doubling, up to a minute). */
@@ -24,6 +25,9 @@ export interface NodeEvents {
   unlock: [Record<string, never>]
   peer: [{ op: 'connect' | 'disconnect'; peerId: string }]
   'import.progress': [{ done: number; total: number }]
+  contact: [Record<string, unknown>]
+  attestation: [Record<string, unknown>]
+  credential: [Record<string, unknown>]
 }
 
 export interface MusetteNodeInit {
@@ -37,11 +41,12 @@ export interface MusetteNodeInit {
 
 export class MusetteNode extends EventEmitter<NodeEvents> {
   readonly home: string
-  readonly config: Config
+  config: Config
   #stores: OpenStores | undefined
   #vault: Vault | undefined
   #identity: Identity | undefined
   #network: Network | undefined
+  #social: Social | undefined
   #initialized = false
   #failures = 0
   #nextAttemptAt = 0
@@ -71,6 +76,11 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
 
   get network(): Network | undefined {
     return this.#network
+  }
+
+  /** Contacts and attestations; there while unlocked and online. */
+  get social(): Social | undefined {
+    return this.#social
   }
 
   /** The unlocked vault; throws VaultError LOCKED otherwise. */
@@ -190,6 +200,16 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
     )
     this.#network = network
     this.networkError = undefined
+    const { Social } = await import('./social.ts')
+    const social = new Social({
+      vault: this.vault,
+      identity,
+      libp2p: network.libp2p,
+      settings: () => this.config.attestations,
+      events: { emit: (name, data) => this.emit(name, data) }
+    })
+    await social.start()
+    this.#social = social
   }
 
   /** Forget every key, stop the network, close the stores. */
@@ -201,6 +221,9 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   }
 
   async #shutdown(): Promise<void> {
+    const social = this.#social
+    this.#social = undefined
+    if (social) await social.stop().catch(() => undefined)
     const network = this.#network
     this.#network = undefined
     if (network) await network.stop().catch(() => undefined)

@@ -8,7 +8,16 @@ export const KEEPALIVE_MS = 15_000
 export const MAX_BUFFERED_BYTES = 1024 * 1024
 export const MAX_CLIENTS = 32
 
-const EVENTS: (keyof NodeEvents)[] = ['record', 'lock', 'unlock', 'peer', 'import.progress']
+const EVENTS: (keyof NodeEvents)[] = [
+  'record',
+  'lock',
+  'unlock',
+  'peer',
+  'import.progress',
+  'contact',
+  'attestation',
+  'credential'
+]
 
 export class EventHub {
   readonly #clients = new Set<ServerResponse>()

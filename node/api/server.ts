@@ -39,6 +39,8 @@ import {
 } from './http.ts'
 import { buildOpenApi } from './openapi.ts'
 import { EventHub } from './events.ts'
+import { isVcApiPath, vcApiRoutes } from './vc-api.ts'
+import { socialRoutes } from './social-routes.ts'
 
 export interface ApiServerInit {
   node: MusetteNode
@@ -191,16 +193,18 @@ export class ApiServer {
     return csp
   }
 
-  #checkHostAndOrigin(req: IncomingMessage): void {
+  /** Returns the foreign origin allowed for this request (VC-API only), if any. */
+  #checkHostAndOrigin(req: IncomingMessage, pathname: string): string | undefined {
     const allowedHosts = [`127.0.0.1:${this.#port}`, `localhost:${this.#port}`]
     const host = String(req.headers.host ?? '').toLowerCase()
     if (!allowedHosts.includes(host)) {
       throw new ApiError('MISDIRECTED_HOST', `this server answers only to ${allowedHosts.join(' or ')}`)
     }
     const origin = req.headers.origin
-    if (origin !== undefined && !allowedHosts.some((h) => origin.toLowerCase() === `http://${h}`)) {
-      throw new ApiError('FORBIDDEN_ORIGIN', 'requests from other web pages are refused')
-    }
+    if (origin === undefined || allowedHosts.some((h) => origin.toLowerCase() === `http://${h}`))
+      return undefined
+    if (isVcApiPath(pathname) && this.node.config.vcApiOrigins.includes(origin)) return origin
+    throw new ApiError('FORBIDDEN_ORIGIN', 'requests from other web pages are refused')
   }
 
   #checkToken(req: IncomingMessage): void {
@@ -216,9 +220,22 @@ export class ApiServer {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.#checkHostAndOrigin(req)
     const url = new URL(req.url ?? '/', this.url)
-    if (!url.pathname.startsWith('/api/')) {
+    const foreignOrigin = this.#checkHostAndOrigin(req, url.pathname)
+    if (foreignOrigin) {
+      res.setHeader('Access-Control-Allow-Origin', foreignOrigin)
+      res.setHeader('Vary', 'Origin')
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'Access-Control-Allow-Methods': 'GET, POST',
+          'Access-Control-Allow-Headers': 'authorization, content-type',
+          'Access-Control-Max-Age': '600'
+        })
+        res.end()
+        return
+      }
+    }
+    if (!url.pathname.startsWith('/api/') && !isVcApiPath(url.pathname)) {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         throw new ApiError('METHOD_NOT_ALLOWED', 'the UI is read-only')
       }
@@ -437,8 +454,13 @@ export class ApiServer {
           const current = await recordOr404(params.id ?? '')
           const body = await readJson(req, UpdateRecordBody)
           const schema = CreateRecordInput.options.find((o) => o.shape.type.value === current.type)
-          const data =
-            current.type === 'media' || !schema ? body.data : validate(schema.shape.data, body.data)
+          let input = body.data
+          if (current.type === 'contact') {
+            // the node's own fields of a contact (its DID, where it was reached) survive an edit in the UI
+            const { did, addrs } = current.data as { did?: string; addrs?: string[] }
+            input = { ...(did ? { did } : {}), ...(addrs ? { addrs } : {}), ...input }
+          }
+          const data = current.type === 'media' || !schema ? input : validate(schema.shape.data, input)
           const record = await node.vault.update(current.id, data, body.version)
           emitPut(record)
           sendJson(res, 200, record)
@@ -584,7 +606,9 @@ export class ApiServer {
         summary: 'Server-sent events: record, lock, unlock, peer, import.progress',
         auth: true,
         handler: ({ req, res }) => this.hub.subscribe(req, res)
-      }
+      },
+      ...socialRoutes(node),
+      ...vcApiRoutes(node)
     ]
   }
 }

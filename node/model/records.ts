@@ -106,7 +106,9 @@ export const ContactData = z
     circles: z.array(z.enum(CIRCLES)).max(CIRCLES.length).default([]),
     howWeMet: z.string().max(2000).optional(),
     notes: z.string().max(MAX_TEXT).optional(),
-    did: z.string().startsWith('did:').max(2048).optional()
+    did: z.string().startsWith('did:').max(2048).optional(),
+    /** Where the contact's node was last reachable (multiaddrs); set by the node. */
+    addrs: z.array(z.string().min(1).max(500)).max(20).optional()
   })
   .strict()
 
@@ -245,7 +247,12 @@ export const OutboxData = z
     to: Did,
     message: z.record(z.string(), z.unknown()),
     attempts: z.number().int().min(0),
-    lastError: z.string().max(500).optional()
+    createdAt: z.number().int().min(0),
+    nextAttemptAt: z.number().int().min(0),
+    lastError: z
+      .object({ name: z.string().max(100), message: z.string().max(500) })
+      .strict()
+      .optional()
   })
   .strict()
 

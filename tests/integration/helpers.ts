@@ -25,12 +25,16 @@ export interface TestApi {
   close(): Promise<void>
 }
 
-export async function startTestApi(options: { network?: boolean } = {}): Promise<TestApi> {
-  const { dir, cleanup } = await tempDir()
+export async function startTestApi(
+  options: { network?: boolean; vcApiOrigins?: string[]; p2pPort?: number; home?: string } = {}
+): Promise<TestApi> {
+  const { dir, cleanup } = options.home
+    ? { dir: options.home, cleanup: async () => undefined }
+    : await tempDir()
   const { config, token } = await prepareHome(dir)
   const node = new MusetteNode({
     home: dir,
-    config: { ...config, p2pPort: 0 },
+    config: { ...config, p2pPort: options.p2pPort ?? 0, vcApiOrigins: options.vcApiOrigins ?? [] },
     network: options.network ?? false,
     kdfParams: FAST_KDF
   })
