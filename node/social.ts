@@ -8,12 +8,19 @@ import { multiaddr } from '@multiformats/multiaddr'
 import QRCode from 'qrcode'
 import { issueCredential } from '../credentials/issue.ts'
 import { skillAttestation, validateOpenBadge, type Relationship } from '../credentials/open-badges.ts'
+import {
+  createStatusList,
+  DEFAULT_STATUS_LIST_LENGTH,
+  setStatus,
+  statusEntry
+} from '../credentials/status-list.ts'
 import { verifyCredential, type VerifyResult } from '../credentials/verify.ts'
 import {
   attestProtocol,
   attestOutbox,
   contactProtocol,
   peerIdOfDid,
+  statusProtocol,
   type Outbox,
   type Pending
 } from '../protocols/index.ts'
@@ -24,6 +31,20 @@ import type { AnyRecord, Vault } from './vault/vault.ts'
 import type { AttestMessage } from '../protocols/attest/schema.ts'
 
 export const DEFAULT_INVITATION_HOURS = 72
+/** How long a status list fetched from a peer is trusted before asking again. */
+export const STATUS_CACHE_MS = 5 * 60_000
+const STATUS_LIST_PREFIX = 'urn:musette:status:'
+
+/** The id of an issuer's status list: `urn:musette:status:<did:key fingerprint>` (so the issuer is in it). */
+export function statusListIdOf(did: string): string {
+  return STATUS_LIST_PREFIX + did.slice('did:key:'.length)
+}
+
+export function issuerOfStatusList(listId: string): string | undefined {
+  if (!listId.startsWith(STATUS_LIST_PREFIX)) return undefined
+  const fp = listId.slice(STATUS_LIST_PREFIX.length)
+  return /^z[1-9A-HJ-NP-Za-km-z]{40,60}$/.test(fp) ? `did:key:${fp}` : undefined
+}
 
 export type AttestationPolicy = 'contacts' | 'anyone'
 
@@ -78,6 +99,8 @@ export class Social {
   readonly #contact: contactProtocol.ContactService
   readonly #attest: attestProtocol.AttestService
   readonly #outbox: Outbox<AttestMessage>
+  readonly #status: statusProtocol.StatusService
+  readonly #statusCache = new Map<string, { credential: Record<string, unknown>; at: number }>()
   readonly #taking = new Set<string>()
   readonly #inbound = new Map<string, number[]>()
 
@@ -110,6 +133,7 @@ export class Social {
       put: (p) => this.#putPending(p),
       delete: (id) => this.#deletePending(id)
     })
+    this.#status = statusProtocol.status()({ libp2p, getList: (id) => this.#servedList(id) })
     this.#outbox.on('delivered', (e) => void this.#delivered(e.id))
     this.#outbox.on('failed', (e) => void this.#deliveryFailed(e.id, e.error.message))
   }
@@ -122,6 +146,7 @@ export class Social {
     }
     await this.#contact.start()
     await this.#attest.start()
+    await this.#status.start()
     await this.#outbox.start()
     void this.#reconnect()
   }
@@ -140,6 +165,7 @@ export class Social {
 
   async stop(): Promise<void> {
     await this.#outbox.stop()
+    await this.#status.stop()
     await this.#attest.stop()
     await this.#contact.stop()
   }
@@ -377,6 +403,8 @@ export class Social {
       validFrom: now.toISOString(),
       id: `urn:uuid:${randomUUID()}`
     })
+    const { listId, index } = await this.#allocateStatus()
+    unsigned.credentialStatus = statusEntry(listId, index)
     const signed = await issueCredential(unsigned, {
       seed: this.#vault.secrets.identitySeed,
       did: this.#identity.did,
@@ -393,6 +421,7 @@ export class Social {
         name: (input.claim?.name ?? d.claim.name).slice(0, 200),
         relationship: input.relationship,
         validFrom: now.toISOString(),
+        statusIndex: index,
         requestId: d.requestId
       },
       source: { kind: 'manual', at: now.toISOString() }
@@ -538,7 +567,10 @@ export class Social {
     credential: Record<string, unknown>,
     issuerDid: string
   ): Promise<{ ok: boolean; result: VerifyResult; relationship?: Relationship }> {
-    const result = await verifyCredential(credential, { now: this.#now() })
+    const result = await verifyCredential(credential, {
+      now: this.#now(),
+      checkStatus: (url) => this.fetchStatusList(url)
+    })
     const badge = validateOpenBadge(credential)
     const subject = credential.credentialSubject as { id?: string; relationship?: unknown } | undefined
     const ok =
@@ -546,6 +578,96 @@ export class Social {
     const relationship =
       typeof subject?.relationship === 'string' ? (subject.relationship as Relationship) : undefined
     return { ok, result, ...(relationship ? { relationship } : {}) }
+  }
+
+  // ——— revocation: this node's status list ———
+
+  async #ownList(): Promise<AnyRecord> {
+    const existing = (await this.#vault.list('statuslist'))[0]
+    if (existing) return existing
+    const listId = statusListIdOf(this.#identity.did)
+    const unsigned = await createStatusList({
+      did: this.#identity.did,
+      id: listId,
+      length: DEFAULT_STATUS_LIST_LENGTH
+    })
+    const credential = await issueCredential(unsigned, {
+      seed: this.#vault.secrets.identitySeed,
+      did: this.#identity.did
+    })
+    return this.#vault.put({
+      type: 'statuslist',
+      data: { listId, credential, nextIndex: 0, length: DEFAULT_STATUS_LIST_LENGTH },
+      source: { kind: 'manual', at: this.#now().toISOString() }
+    })
+  }
+
+  async #allocateStatus(): Promise<{ listId: string; index: number }> {
+    const rec = await this.#ownList()
+    const d = rec.data as StoredDataMap['statuslist']
+    if (d.nextIndex >= d.length) throw new SocialError('INVALID_STATE', 'the status list is full')
+    await this.#vault.update(rec.id, { ...d, nextIndex: d.nextIndex + 1 })
+    return { listId: d.listId, index: d.nextIndex }
+  }
+
+  /** Withdraw a credential this node issued: set its bit in the status list and sign the list again. */
+  async revoke(credentialId: string): Promise<AnyRecord> {
+    const rec = await this.#vault.get(credentialId)
+    if (!rec || rec.type !== 'credential') throw new SocialError('NOT_FOUND', `no credential ${credentialId}`)
+    const c = rec.data as StoredDataMap['credential']
+    if (c.role !== 'issued' || c.statusIndex === undefined) {
+      throw new SocialError(
+        'INVALID_STATE',
+        'only credentials you issued, with a status entry, can be withdrawn'
+      )
+    }
+    if (c.revokedAt) return rec
+    const listRec = await this.#ownList()
+    const l = listRec.data as StoredDataMap['statuslist']
+    const unsigned = await setStatus(l.credential, c.statusIndex, true)
+    unsigned.validFrom = this.#now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+    const signed = await issueCredential(unsigned, {
+      seed: this.#vault.secrets.identitySeed,
+      did: this.#identity.did
+    })
+    await this.#vault.update(listRec.id, { ...l, credential: signed })
+    const updated = await this.#vault.update(rec.id, { ...c, revokedAt: this.#now().toISOString() })
+    this.#events.emit('credential', { op: 'put', id: updated.id })
+    return updated
+  }
+
+  /** What the status protocol serves: our own list, or a copy of another issuer's we fetched. */
+  async #servedList(id: string): Promise<Record<string, unknown> | undefined> {
+    if (id === statusListIdOf(this.#identity.did)) {
+      const own = (await this.#vault.list('statuslist'))[0]
+      return own ? (own.data as StoredDataMap['statuslist']).credential : undefined
+    }
+    return this.#statusCache.get(id)?.credential
+  }
+
+  /**
+   * A status list, for verification: ours from the vault; another issuer's from the issuer's node over
+   * `/musette/status/1.0.0`, or a copy fetched less than STATUS_CACHE_MS ago when the issuer is offline.
+   * Undefined when it cannot be had: the verifier then says "status unknown". The copies we keep are
+   * served to other peers too (they are signed: the asker verifies them).
+   */
+  async fetchStatusList(listId: string): Promise<Record<string, unknown> | undefined> {
+    const issuer = issuerOfStatusList(listId)
+    if (!issuer) return undefined
+    if (issuer === this.#identity.did) return this.#servedList(listId)
+    // the issuer first (a revocation shows at once); a recent copy when the issuer cannot be reached
+    const cached = this.#statusCache.get(listId)
+    try {
+      const credential = await statusProtocol.fetchStatusList(this.#libp2p, peerIdOfDid(issuer), listId, {
+        timeoutMs: 5000
+      })
+      if (credential) this.#statusCache.set(listId, { credential, at: this.#now().getTime() })
+      return credential
+    } catch {
+      return cached && this.#now().getTime() - cached.at < STATUS_CACHE_MS ? cached.credential : undefined
+    }
   }
 
   // ——— the outbox's bookkeeping ———

@@ -252,13 +252,32 @@ export function socialRoutes(node: MusetteNode): Route[] {
         const { verifyCredential } = await import('../../credentials/verify.ts')
         const { validateOpenBadge } = await import('../../credentials/open-badges.ts')
         const d = rec.data as StoredDataMap['credential']
-        const result = await verifyCredential(d.credential)
+        const s = node.social
+        const result = await verifyCredential(d.credential, {
+          ...(s ? { checkStatus: (url: string) => s.fetchStatusList(url) } : {})
+        })
         const badge = validateOpenBadge(d.credential)
+        const revoked = result.checks.some((c) => c.name === 'status' && c.reason?.code === 'REVOKED')
+        if (revoked && !d.revokedAt) {
+          // the holder learns it here: the attestation stops counting for the skill
+          await node.vault.update(rec.id, { ...d, revokedAt: new Date().toISOString() })
+          node.emit('credential', { op: 'put', id: rec.id })
+        }
         sendJson(res, 200, {
           ...result,
           verified: result.verified && badge.ok,
           openBadge: badge
         })
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/credentials/:id/revoke',
+      summary: 'Withdraw a credential you issued (its bit is set in your status list)',
+      auth: true,
+      handler: async ({ res, params }) => {
+        const id = validate(RecordId, params.id)
+        sendJson(res, 200, { credential: await call(() => social().revoke(id)) })
       }
     },
     {

@@ -256,7 +256,18 @@ export const OutboxData = z
   })
   .strict()
 
-export const INTERNAL_TYPES = ['credential', 'attestation', 'invitation', 'outbox'] as const
+/** This node's own status list (Bitstring Status List), to revoke what it issued. */
+export const StatusListData = z
+  .object({
+    listId: z.string().min(1).max(500),
+    /** The signed BitstringStatusListCredential, as served to verifiers. */
+    credential: z.record(z.string(), z.unknown()),
+    nextIndex: z.number().int().min(0),
+    length: z.number().int().min(8)
+  })
+  .strict()
+
+export const INTERNAL_TYPES = ['credential', 'attestation', 'invitation', 'outbox', 'statuslist'] as const
 export const STORED_TYPES = [...RECORD_TYPES, ...INTERNAL_TYPES] as const
 /** Every type the vault stores: the person's records and the node's own. */
 export const StoredType = z.enum(STORED_TYPES)
@@ -267,7 +278,8 @@ export const STORED_SCHEMAS = {
   credential: CredentialRecordData,
   attestation: AttestationRequestData,
   invitation: InvitationData,
-  outbox: OutboxData
+  outbox: OutboxData,
+  statuslist: StatusListData
 } as const
 
 export interface RecordDataMap {
@@ -285,6 +297,7 @@ export interface StoredDataMap extends RecordDataMap {
   attestation: z.infer<typeof AttestationRequestData>
   invitation: z.infer<typeof InvitationData>
   outbox: z.infer<typeof OutboxData>
+  statuslist: z.infer<typeof StatusListData>
 }
 
 export function isRecordType(type: string): type is RecordType {

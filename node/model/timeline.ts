@@ -92,6 +92,10 @@ export function summarize(
       const d = data as StoredDataMap['invitation']
       return clean({ ...base, title: 'invitation', date: d.expiresAt.slice(0, 10) })
     }
+    case 'statuslist': {
+      const d = data as StoredDataMap['statuslist']
+      return clean({ ...base, title: d.listId })
+    }
     case 'outbox': {
       const d = data as StoredDataMap['outbox']
       return clean({ ...base, title: d.messageId, subtitle: d.to })

@@ -169,4 +169,38 @@ describe('peer attestations between three nodes', () => {
       return creds.length === 2 ? creds : undefined
     })
   })
+
+  it("B withdraws what it issued; A's verification then says revoked", async () => {
+    const issued = (await api(b, '/api/credentials?role=issued')).json().credentials as Rec[]
+    const first = issued.find((x) => x.data.name === 'Typographie')!
+    expect(first.data.statusIndex).toBeTypeOf('number')
+    const received = (await api(a, '/api/credentials?role=received')).json().credentials as Rec[]
+    const mine = received.find((x) => x.data.name === 'Typographie')!
+    const before = (await api(a, `/api/credentials/${mine.id}/verify`, { method: 'POST' })).json() as {
+      verified: boolean
+      checks: { name: string; ok: boolean; reason?: { code: string } }[]
+    }
+    expect(before.verified).toBe(true)
+    expect(before.checks.find((c) => c.name === 'status')?.ok).toBe(true)
+
+    const rev = await api(b, `/api/credentials/${first.id}/revoke`, { method: 'POST' })
+    expect(rev.status, rev.body).toBe(200)
+    expect((rev.json().credential as Rec).data.revokedAt).toBeTypeOf('string')
+    // only what one issued can be withdrawn
+    expect((await api(a, `/api/credentials/${mine.id}/revoke`, { method: 'POST' })).status).toBe(409)
+
+    const after = (
+      await api(a, `/api/credentials/${mine.id}/verify`, { method: 'POST' })
+    ).json() as typeof before
+    expect(after.verified).toBe(false)
+    expect(after.checks.find((c) => c.name === 'status')?.reason?.code).toBe('REVOKED')
+    // the other credential from B is still good
+    const other = received.find((x) => x.data.name === 'Sérigraphie')!
+    expect((await api(a, `/api/credentials/${other.id}/verify`, { method: 'POST' })).json().verified).toBe(
+      true
+    )
+    // and a revoked attestation no longer counts for the skill
+    const skills = (await api(a, '/api/skills/attestations')).json().skills as { name: string }[]
+    expect(skills.map((x) => x.name)).toEqual(['Sérigraphie'])
+  })
 })
