@@ -203,4 +203,47 @@ describe('peer attestations between three nodes', () => {
     const skills = (await api(a, '/api/skills/attestations')).json().skills as { name: string }[]
     expect(skills.map((x) => x.name)).toEqual(['Sérigraphie'])
   })
+
+  it('refuses answers that are not what was asked: replays, forwarded credentials, unknown requests', async () => {
+    const { sendAttestMessage } = await import('../../protocols/attest/index.ts')
+    const r = await api(a, '/api/attestations', {
+      body: { contactId: contactC, claim: { kind: 'skill', name: 'Mise en page' } }
+    })
+    const requestId = (r.json() as Rec).data.requestId as string
+    await until('C to receive it', async () =>
+      ((await api(c, '/api/attestations')).json().inbox as Rec[]).find((x) => x.data.requestId === requestId)
+    )
+    const libp2pC = c.node.network!.libp2p
+    const forwarded = ((await api(a, '/api/credentials?role=received')).json().credentials as Rec[])[0]!.data
+      .credential as Record<string, unknown>
+    const answer = (credential: Record<string, unknown>, req = requestId) => ({
+      type: 'attest-response' as const,
+      id: crypto.randomUUID(),
+      requestId: req,
+      from: dids['Sophie']!,
+      to: dids['Émilie']!,
+      status: 'accepted' as const,
+      credential,
+      sentAt: Date.now()
+    })
+    const target = a.node.network!.peerId
+    const { peerIdFromString } = await import('@libp2p/peer-id')
+    // a credential issued by someone else (B's, to A) passed off by C as its answer
+    await expect(
+      sendAttestMessage(libp2pC, peerIdFromString(target), answer(forwarded))
+    ).rejects.toMatchObject({
+      reason: 'INVALID_CREDENTIAL'
+    })
+    // an answer to a request A never sent to C
+    await expect(
+      sendAttestMessage(libp2pC, peerIdFromString(target), answer(forwarded, crypto.randomUUID()))
+    ).rejects.toMatchObject({ reason: 'UNKNOWN_REQUEST' })
+    // A still holds exactly what it held, and its request to C is still open
+    const creds = (await api(a, '/api/credentials?role=received')).json().credentials as Rec[]
+    expect(creds.length).toBe(2)
+    const mine = ((await api(a, '/api/attestations')).json().outbox as Rec[]).find(
+      (x) => x.data.requestId === requestId
+    )
+    expect(mine?.data.state).toBe('sent')
+  })
 })
