@@ -2,7 +2,7 @@
  * Typed client of the node's local JSON API (docs/API.md). Every call carries the bearer token; every
  * failure becomes an `ApiError` with the API's `code`, the HTTP `status` and the per-field messages.
  */
-import type { RecordDataMap, RecordType, VaultRecord } from '$model/records'
+import type { RecordDataMap, RecordType, RELATIONSHIPS, VaultRecord } from '$model/records'
 
 export type { RecordType, VaultRecord }
 
@@ -21,6 +21,14 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'TOO_MANY_ATTEMPTS'
   | 'INTERNAL'
+  /** Contacts and attestations (issue 3). */
+  | 'INVALID_INVITATION'
+  | 'INVITATION_REJECTED'
+  | 'NOT_A_CONTACT'
+  | 'PEER_UNREACHABLE'
+  | 'INVALID_STATE'
+  | 'DIAL_FAILED'
+  | 'NETWORK_OFFLINE'
   /** The node could not be reached at all. */
   | 'NETWORK'
 
@@ -30,13 +38,16 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: ErrorCode
   readonly fields: FieldErrors | undefined
+  /** A finer cause some codes carry (`INVALID_INVITATION`: `EXPIRED`, `BAD_SIGNATURE`…). */
+  readonly reason: string | undefined
 
-  constructor(status: number, code: ErrorCode, message: string, fields?: FieldErrors) {
+  constructor(status: number, code: ErrorCode, message: string, fields?: FieldErrors, reason?: string) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.fields = fields
+    this.reason = reason
   }
 }
 
@@ -101,6 +112,81 @@ export interface PreviewItem {
 }
 
 export type AnyRecord = VaultRecord
+
+/* Contacts and attestations (issue 3) */
+
+export type Relationship = (typeof RELATIONSHIPS)[number]
+export type ContactRecord = VaultRecord<'contact'>
+export type AttestationRecord = VaultRecord<'attestation'>
+export type CredentialRecord = VaultRecord<'credential'>
+export type AttestationState = AttestationRecord['data']['state']
+
+export interface Invitation {
+  /** `musette:invite?t=…` */
+  link: string
+  expiresAt: string
+  /** An SVG document drawn by our own node. */
+  qrSvg: string
+}
+
+export type HistoryKind = 'invitation' | 'request-out' | 'request-in' | 'credential-in' | 'credential-out'
+
+export interface ContactEntry {
+  record: ContactRecord
+  online: boolean
+  history: { at: string; kind: HistoryKind; label: string }[]
+}
+
+export interface AttestationLists {
+  inbox: AttestationRecord[]
+  outbox: AttestationRecord[]
+}
+
+export interface NewAttestationRequest {
+  contactId: string
+  claim: { kind: 'skill' | 'experience'; name: string; description?: string }
+  experienceId?: string
+  message?: string
+}
+
+export interface AcceptAttestation {
+  relationship: Relationship
+  claim?: { name: string; description?: string }
+  testimony?: string
+}
+
+export interface VerifyCheck {
+  name: string
+  ok: boolean
+  reason?: { code: string; message: string }
+}
+
+export interface Verification {
+  verified: boolean
+  checks: VerifyCheck[]
+  issuer: string
+}
+
+export interface Attester {
+  did: string
+  name: string
+  organisation?: string
+  relationship?: Relationship
+  credentialId: string
+}
+
+export interface SkillAttestations {
+  name: string
+  skillId?: string
+  people: number
+  organisations: number
+  attesters: Attester[]
+}
+
+export interface AttestationSettings {
+  policy: 'contacts' | 'anyone'
+  perHour: number
+}
 export type NewRecordType = Exclude<RecordType, 'media'>
 
 const KNOWN_CODES = new Set<string>([
@@ -117,7 +203,14 @@ const KNOWN_CODES = new Set<string>([
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'TOO_MANY_ATTEMPTS',
-  'INTERNAL'
+  'INTERNAL',
+  'INVALID_INVITATION',
+  'INVITATION_REJECTED',
+  'NOT_A_CONTACT',
+  'PEER_UNREACHABLE',
+  'INVALID_STATE',
+  'DIAL_FAILED',
+  'NETWORK_OFFLINE'
 ])
 
 function codeForStatus(status: number): ErrorCode {
@@ -140,6 +233,10 @@ function codeForStatus(status: number): ErrorCode {
       return 'LOCKED'
     case 429:
       return 'TOO_MANY_ATTEMPTS'
+    case 502:
+      return 'DIAL_FAILED'
+    case 503:
+      return 'NETWORK_OFFLINE'
     default:
       return 'INTERNAL'
   }
@@ -171,7 +268,11 @@ async function toError(res: Response): Promise<ApiError> {
       else if (typeof v === 'string') fields[k] = [v]
     }
   }
-  return new ApiError(res.status, code, message, fields)
+  // `reason` sits next to `code` (or, failing that, in `fields.reason`)
+  let reason: string | undefined
+  if (err && typeof err.reason === 'string') reason = err.reason
+  else if (fields?.reason?.[0]) reason = fields.reason[0]
+  return new ApiError(res.status, code, message, fields, reason)
 }
 
 interface RequestOptions {
@@ -292,6 +393,59 @@ export class Api {
   async exportResume(): Promise<Blob> {
     const res = await this.raw('GET', '/api/export/json-resume')
     return res.blob()
+  }
+
+  /* Contacts and attestations (issue 3) */
+
+  createInvitation(expiresInHours?: number): Promise<Invitation> {
+    return this.request('POST', '/api/invitations', {
+      json: expiresInHours === undefined ? {} : { expiresInHours }
+    })
+  }
+  acceptInvitation(invitation: string): Promise<{ contact: ContactRecord }> {
+    return this.request('POST', '/api/invitations/accept', { json: { invitation } })
+  }
+  async contacts(): Promise<ContactEntry[]> {
+    const res = await this.request<{ contacts: ContactEntry[] }>('GET', '/api/contacts')
+    return res.contacts
+  }
+  attestations(): Promise<AttestationLists> {
+    return this.request('GET', '/api/attestations')
+  }
+  requestAttestation(body: NewAttestationRequest): Promise<AttestationRecord> {
+    return this.request('POST', '/api/attestations', { json: body })
+  }
+  acceptAttestation(
+    id: string,
+    body: AcceptAttestation
+  ): Promise<{ attestation: AttestationRecord; credential: CredentialRecord }> {
+    return this.request('POST', `/api/attestations/${encodeURIComponent(id)}/accept`, { json: body })
+  }
+  declineAttestation(id: string, reason?: string): Promise<{ attestation: AttestationRecord }> {
+    return this.request('POST', `/api/attestations/${encodeURIComponent(id)}/decline`, {
+      json: reason ? { reason } : {}
+    })
+  }
+  async credentials(role?: 'received' | 'issued'): Promise<CredentialRecord[]> {
+    const qs = role ? `?role=${role}` : ''
+    const res = await this.request<{ credentials: CredentialRecord[] }>('GET', `/api/credentials${qs}`)
+    return res.credentials
+  }
+  verifyCredential(id: string): Promise<Verification> {
+    return this.request('POST', `/api/credentials/${encodeURIComponent(id)}/verify`)
+  }
+  revokeCredential(id: string): Promise<{ credential: CredentialRecord }> {
+    return this.request('POST', `/api/credentials/${encodeURIComponent(id)}/revoke`)
+  }
+  async skillAttestations(): Promise<SkillAttestations[]> {
+    const res = await this.request<{ skills: SkillAttestations[] }>('GET', '/api/skills/attestations')
+    return res.skills
+  }
+  attestationSettings(): Promise<AttestationSettings> {
+    return this.request('GET', '/api/settings/attestations')
+  }
+  saveAttestationSettings(settings: AttestationSettings): Promise<AttestationSettings> {
+    return this.request('PUT', '/api/settings/attestations', { json: settings })
   }
 }
 

@@ -58,6 +58,12 @@ class EventStream {
   recordTick = $state(0)
   /** Bumped on every `peer` event. */
   peerTick = $state(0)
+  /** Bumped on every `contact` event (a contact recorded or changed by the node). */
+  contactTick = $state(0)
+  /** Bumped on every `attestation` event (a request sent, received, answered). */
+  attestationTick = $state(0)
+  /** Bumped on every `credential` event (a credential received, issued or revoked). */
+  credentialTick = $state(0)
   progress = $state<ImportProgress | null>(null)
 
   private controller: AbortController | null = null
@@ -127,6 +133,15 @@ class EventStream {
         break
       case 'peer':
         this.peerTick++
+        break
+      case 'contact':
+        this.contactTick++
+        break
+      case 'attestation':
+        this.attestationTick++
+        break
+      case 'credential':
+        this.credentialTick++
         break
       case 'lock':
         session.lockedElsewhere()

@@ -50,6 +50,9 @@ class I18n {
     return msg.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
   }
 
+  /** Whether a computed key exists in the catalogues. */
+  has = (key: string): key is MessageKey => key in fr
+
   /** A translation whose key is computed (enum labels); falls back on the raw value. */
   label = (prefix: string, value: string): string => {
     const key = `${prefix}.${value}`
