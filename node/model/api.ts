@@ -33,7 +33,7 @@ export const TimelineQuery = z
   .object({
     sphere: z.enum(SPHERES).optional(),
     kind: z.enum(EXPERIENCE_KINDS).optional(),
-    type: z.enum(['experience', 'note', 'media', 'place']).optional(),
+    type: z.enum(['experience', 'note', 'media', 'place', 'credential']).optional(),
     q: z.string().max(200).optional()
   })
   .strict()

@@ -16,11 +16,13 @@ export interface Summary {
   ongoing?: boolean
   /** The sort key on the time-line: the start date, or the date of a note or an image. */
   date?: string
+  /** False for what has a date but no place on the person's time-line (credentials one issued, revoked ones). */
+  onTimeline?: false
   updatedAt: string
 }
 
 /** Record types that have a place on the time-line. */
-export const TIMELINE_TYPES: readonly StoredType[] = ['experience', 'note', 'media', 'place']
+export const TIMELINE_TYPES: readonly StoredType[] = ['experience', 'note', 'media', 'place', 'credential']
 
 export function summarize(
   id: string,
@@ -75,8 +77,17 @@ export function summarize(
       return clean({ ...base, title: d.name, subtitle: d.organisation })
     }
     case 'credential': {
+      // an attestation received: on the time-line at its date, with who gave it (as the issuer signed it)
       const d = data as StoredDataMap['credential']
-      return clean({ ...base, kind: d.kind, title: d.name, subtitle: d.role, date: d.validFrom.slice(0, 10) })
+      const issuer = d.credential.issuer as { name?: unknown } | undefined
+      return clean({
+        ...base,
+        kind: d.kind,
+        title: d.name,
+        subtitle: typeof issuer?.name === 'string' ? issuer.name.slice(0, 200) : undefined,
+        date: d.validFrom.slice(0, 10),
+        onTimeline: d.role === 'received' && !d.revokedAt ? undefined : false
+      })
     }
     case 'attestation': {
       const d = data as StoredDataMap['attestation']
@@ -111,7 +122,7 @@ export interface TimelineQuery {
 }
 
 /** A time-line entry: a summary without its bookkeeping. */
-export type TimelineItem = Omit<Summary, 'updatedAt'>
+export type TimelineItem = Omit<Summary, 'updatedAt' | 'onTimeline'>
 
 export interface Timeline {
   years: { year: number; items: TimelineItem[] }[]
@@ -132,12 +143,12 @@ export function buildTimeline(summaries: Iterable<Summary>, query: TimelineQuery
   const undated: TimelineItem[] = []
   let total = 0
   for (const s of summaries) {
-    if (!TIMELINE_TYPES.includes(s.type)) continue
+    if (!TIMELINE_TYPES.includes(s.type) || s.onTimeline === false) continue
     if (query.type && s.type !== query.type) continue
     if (query.sphere && s.sphere !== query.sphere) continue
     if (query.kind && s.kind !== query.kind) continue
     if (needle && !normalize(`${s.title} ${s.subtitle ?? ''}`).includes(needle)) continue
-    const { updatedAt: _u, ...item } = s
+    const { updatedAt: _u, onTimeline: _o, ...item } = s
     total++
     if (!s.date) {
       undated.push(item)

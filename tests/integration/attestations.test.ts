@@ -141,8 +141,15 @@ describe('peer attestations between three nodes', () => {
       attesters: { name: string }[]
     }[]
     expect(skills).toMatchObject([{ name: 'Typographie', people: 1, attesters: [{ name: 'Karim' }] }])
-    // B keeps what it issued
+    // B keeps what it issued; the attestation is on A's time-line (not on B's)
     expect(((await api(b, '/api/credentials?role=issued')).json().credentials as Rec[]).length).toBe(1)
+    const tl = (await api(a, '/api/timeline?type=credential')).json() as {
+      years: { items: { title: string; subtitle?: string; type: string }[] }[]
+    }
+    expect(tl.years.flatMap((y) => y.items)).toMatchObject([
+      { type: 'credential', title: 'Typographie', subtitle: 'Karim' }
+    ])
+    expect(((await api(b, '/api/timeline?type=credential')).json() as { total: number }).total).toBe(0)
   })
 
   it('a request made while B is offline reaches B when it comes back, and the answer reaches A', async () => {
@@ -202,6 +209,10 @@ describe('peer attestations between three nodes', () => {
     // and a revoked attestation no longer counts for the skill
     const skills = (await api(a, '/api/skills/attestations')).json().skills as { name: string }[]
     expect(skills.map((x) => x.name)).toEqual(['Sérigraphie'])
+    const tl = (await api(a, '/api/timeline?type=credential')).json() as {
+      years: { items: { title: string }[] }[]
+    }
+    expect(tl.years.flatMap((y) => y.items).map((i) => i.title)).toEqual(['Sérigraphie'])
   })
 
   it('refuses answers that are not what was asked: replays, forwarded credentials, unknown requests', async () => {

@@ -115,6 +115,7 @@ export const en: Messages = {
   'type.skill': 'Skill',
   'type.contact': 'Contact',
   'type.place': 'Place',
+  'type.credential': 'Attestation received',
   'type.media': 'Image',
   'type.note': 'Note',
 

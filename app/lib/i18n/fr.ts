@@ -139,6 +139,7 @@ const messages = {
   'type.skill': 'Aptitude',
   'type.contact': 'Contact',
   'type.place': 'Lieu',
+  'type.credential': 'Attestation reçue',
   'type.media': 'Image',
   'type.note': 'Note',
 
