@@ -43,6 +43,20 @@ function cachedKey(did: string, publicKey: Uint8Array): Promise<CryptoKey | null
   return entry
 }
 
+/** A platform's own synchronous Ed25519 check (Node registers node:crypto's); undefined = not available. */
+export type NativeEd25519Verifier = (
+  publicKey: Uint8Array,
+  data: Uint8Array,
+  signature: Uint8Array
+) => boolean
+
+let nativeVerifier: NativeEd25519Verifier | undefined
+
+/** Use a faster, synchronous verifier where the platform has one (credentials/ itself imports no `node:`). */
+export function setNativeEd25519Verifier(fn: NativeEd25519Verifier | undefined): void {
+  nativeVerifier = fn
+}
+
 /** Checks an Ed25519 signature by the key of `did` (a did:key, without fragment). Never throws. */
 export async function verifyEd25519(did: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   if (signature.length !== 64) return false
@@ -51,6 +65,13 @@ export async function verifyEd25519(did: string, data: Uint8Array, signature: Ui
     publicKey = publicKeyFromDidKey(did)
   } catch {
     return false
+  }
+  if (nativeVerifier) {
+    try {
+      return nativeVerifier(publicKey, data, signature)
+    } catch {
+      return false
+    }
   }
   const key = await cachedKey(did, publicKey)
   const s = subtle()

@@ -4,6 +4,7 @@
  * (`credentials/`) to the vault: every invitation, request, outbox entry and credential is a sealed record.
  */
 import { randomUUID } from 'node:crypto'
+import './native-verify.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import QRCode from 'qrcode'
 import { issueCredential } from '../credentials/issue.ts'

@@ -5,6 +5,7 @@
  * `musette.json` → `vcApiOrigins` (CORS is then answered for these paths only).
  */
 import { randomBytes } from 'node:crypto'
+import '../native-verify.ts'
 import { z } from 'zod'
 import { isDidKey } from '../../credentials/did-key.ts'
 import { ApiError, readJson, sendJson, type ErrorCode } from './http.ts'

@@ -19,6 +19,8 @@ import { issueCredential } from '../../credentials/issue.ts'
 import { RELATIONSHIPS, skillAttestation } from '../../credentials/open-badges.ts'
 import { clearTemplates } from '../../credentials/template.ts'
 import { verifyCredential, verifyData } from '../../credentials/verify.ts'
+// the node's path: credentials/ checks signatures with node:crypto, registered by the node
+import '../../node/native-verify.ts'
 
 const QUICK = process.argv.includes('--quick')
 const REFERENCE = process.argv.includes('--reference')
