@@ -93,6 +93,62 @@ async function call(node: { url: string; token: string }, path: string, body?: u
   return json
 }
 
+type Rec = { id: string; data: Record<string, unknown> }
+
+async function until<T>(fn: () => Promise<T | undefined>, ms = 20_000): Promise<T | undefined> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v !== undefined || Date.now() > end) return v
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+/**
+ * First run only: Karim and Sophie attest two of Émilie's skills (through their nodes, as their UIs would),
+ * and Karim's own request waits in Émilie's inbox — so every screen has something to show.
+ */
+async function seedAttestations(running: Running[]): Promise<void> {
+  const [emilie, karim, sophie] = running
+  if (!emilie || !karim || !sophie) return
+  const received = ((await call(emilie, '/api/credentials?role=received')) as { credentials: Rec[] })
+    .credentials
+  if (received.length > 0) return
+  const contactId = async (from: Running, name: string) =>
+    ((await call(from, '/api/records?type=contact')) as { records: Rec[] }).records.find(
+      (c) => c.data.name === name && typeof c.data.did === 'string'
+    )?.id
+  const ask = async (from: Running, to: Running, skill: string, message: string) => {
+    const id = await contactId(from, to.name)
+    if (id)
+      await call(from, '/api/attestations', { contactId: id, claim: { kind: 'skill', name: skill }, message })
+  }
+  const answer = async (at: Running, skill: string, relationship: string, testimony: string) => {
+    const req = await until(async () =>
+      ((await call(at, '/api/attestations')) as { inbox: Rec[] }).inbox.find(
+        (r) => (r.data.claim as { name: string }).name === skill && r.data.state === 'pending'
+      )
+    )
+    if (req) await call(at, `/api/attestations/${req.id}/accept`, { relationship, testimony })
+  }
+  await ask(emilie, karim, 'Typographie', 'Tu te souviens des affiches du festival ? Ton regard compterait.')
+  await ask(emilie, sophie, 'Accessibilité des supports (RGAA, FALC)', 'Pour les fiches de La Bricole.')
+  await answer(karim, 'Typographie', 'manager', 'Émilie compose avec une précision rare et une vraie voix.')
+  await answer(
+    sophie,
+    'Accessibilité des supports (RGAA, FALC)',
+    'fellow-volunteer',
+    'Nos fiches en FALC sont lues par tout le monde grâce à elle.'
+  )
+  await ask(
+    karim,
+    emilie,
+    'Transmission et tutorat',
+    'Tu étais ma stagiaire en 2019 : tu peux en témoigner ?'
+  )
+  out('Seeded attestations: Karim and Sophie attested two of Émilie’s skills; Karim asked Émilie for one.')
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -192,6 +248,7 @@ async function main(): Promise<void> {
         if (addr) await call(a, '/api/peers', { addr })
       }
     }
+    await seedAttestations(running)
     for (const r of running) {
       const st = (await call(r, '/api/status')) as { peers: unknown[] }
       r.child.stdout?.resume()

@@ -337,6 +337,7 @@ export const en: Messages = {
   'contacts.intro':
     'Your augmented address book: the people you know, in which circle, how you met, and what you have exchanged. Link up with your colleagues to attest each other’s skills.',
   'contacts.invite': 'Invite someone',
+  'contacts.addManual': 'Add by hand',
   'contacts.accept': 'Accept an invitation',
   'contacts.empty': 'No contacts yet. Invite a colleague, or accept the invitation someone sent you.',
   'contacts.count': '{n} contact(s)',

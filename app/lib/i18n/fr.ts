@@ -362,6 +362,7 @@ const messages = {
   'contacts.intro':
     'Votre répertoire augmenté : les personnes que vous connaissez, dans quel cercle, comment vous vous êtes rencontrés, et ce que vous avez échangé. Reliez-vous à vos collègues pour vous attester mutuellement vos compétences.',
   'contacts.invite': 'Inviter quelqu’un',
+  'contacts.addManual': 'Ajouter à la main',
   'contacts.accept': 'Accepter une invitation',
   'contacts.empty':
     'Aucun contact pour l’instant. Invitez un·e collègue, ou acceptez l’invitation qu’on vous a transmise.',
