@@ -6,15 +6,9 @@
 import { z } from 'zod'
 import { MUSETTE_V1_CONTEXT, OB_V3P0_CONTEXT, VC_V2_CONTEXT } from './loader.ts'
 
-export const RELATIONSHIPS = [
-  'colleague',
-  'manager',
-  'client',
-  'teacher',
-  'fellow-volunteer',
-  'other'
-] as const
-export type Relationship = (typeof RELATIONSHIPS)[number]
+import { RELATIONSHIPS, type Relationship } from './vocabulary.ts'
+
+export { RELATIONSHIPS, type Relationship }
 
 /** OB 3.0 AchievementType enumeration (the values we may emit). */
 export const ACHIEVEMENT_TYPE = { skill: 'Competency', experience: 'Award' } as const

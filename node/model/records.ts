@@ -5,6 +5,7 @@
  * validating every API input and every record read back from disk.
  */
 import { z } from 'zod'
+import { ATTESTATION_KINDS, RELATIONSHIPS } from '../../credentials/vocabulary.ts'
 
 /** Caps on free text, so that one record stays well under the vault's block cap. */
 export const MAX_SHORT = 200
@@ -167,15 +168,7 @@ export const DATA_SCHEMAS = {
  */
 const Did = z.string().startsWith('did:').max(2048)
 const Id = z.string().min(1).max(100)
-export const ATTESTATION_KINDS = ['skill', 'experience'] as const
-export const RELATIONSHIPS = [
-  'colleague',
-  'manager',
-  'client',
-  'teacher',
-  'fellow-volunteer',
-  'other'
-] as const
+export { ATTESTATION_KINDS, RELATIONSHIPS }
 
 /** A verifiable credential this person holds (received) or signed for someone else (issued). */
 export const CredentialRecordData = z
