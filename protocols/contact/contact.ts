@@ -3,6 +3,7 @@ import { setMaxListeners } from '@libp2p/interface'
 import { deadline, messageStream, readMessage, translate, writeMessage } from '../codec.ts'
 import { InvalidMessageError, TimeoutError } from '../errors.ts'
 import { openStream } from '../host.ts'
+import { RateLimiter } from '../rate-limit.ts'
 import { didOfPeerId } from '../peer.ts'
 import {
   CONTACT_PROTOCOL,
@@ -31,6 +32,8 @@ export class ContactProtocol implements ContactService {
   private readonly invitationTtlMs: number
   private readonly now: () => number
   private started = false
+  /** Accepts are cheap to send and cost a signature check: a few per peer, then one a minute. */
+  private readonly limiter: RateLimiter
 
   constructor(
     private readonly components: ContactComponents,
@@ -48,6 +51,7 @@ export class ContactProtocol implements ContactService {
     this.runOnLimitedConnection = init.runOnLimitedConnection ?? true
     this.invitationTtlMs = init.invitationTtlMs ?? INVITATION_TTL_MS
     this.now = components.now ?? Date.now
+    this.limiter = new RateLimiter({ capacity: 5, refillPerSecond: 1 / 60, now: components.now })
     this.handleStream = this.handleStream.bind(this)
   }
 
@@ -162,6 +166,7 @@ export class ContactProtocol implements ContactService {
       this.log('rejecting the accept of %p: %s', connection.remotePeer, reason)
       return { type: 'reject', reason }
     }
+    if (!this.limiter.take(connection.remotePeer.toString())) return reject('RATE_LIMITED')
     const parsed = await parseInvitation(accept.invitation, { now: this.now() })
     if (!parsed.ok) return reject(parsed.reason === 'EXPIRED' ? 'EXPIRED' : 'INVALID_INVITATION')
     if (parsed.invitation.did !== this.did) return reject('NOT_OUR_INVITATION')

@@ -30,6 +30,8 @@ export const REJECT_REASONS = [
   'INVITATION_USED',
   /** The card's DID is not the DID of the peer on the connection. */
   'CARD_MISMATCH',
+  /** Too many accepts from this peer lately. */
+  'RATE_LIMITED',
   'INTERNAL'
 ] as const
 export type RejectReason = (typeof REJECT_REASONS)[number]

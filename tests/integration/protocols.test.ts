@@ -180,6 +180,28 @@ describe('Musette protocols between real libp2p nodes over 127.0.0.1', () => {
       await writeMessage(lp, { type: 'accept', invitation: token, card: { did: c.id.did, name: 'Chloé' } })
       expect(await readMessage(lp, Answer)).toEqual({ type: 'reject', reason: 'NOT_OUR_INVITATION' })
     })
+
+    it('rate-limits a flood of accepts from one peer', async () => {
+      // from B, whose earlier streams to A are all closed (A takes two inbound streams per connection)
+      const { token } = await c.contact.createInvitation()
+      const answers: unknown[] = []
+      for (let i = 0; i < 8; i++) {
+        const stream = await b.net.libp2p.dialProtocol(a.net.libp2p.peerId, CONTACT_PROTOCOL)
+        const lp = messageStream(stream, { maxDataLength: 8192 })
+        try {
+          await writeMessage(lp, {
+            type: 'accept',
+            invitation: token,
+            card: { did: b.id.did, name: 'Bruno' }
+          })
+          answers.push(await readMessage(lp, Answer))
+        } finally {
+          await stream.close()
+        }
+      }
+      expect(answers).toContainEqual({ type: 'reject', reason: 'RATE_LIMITED' })
+      expect(answers.at(-1)).toEqual({ type: 'reject', reason: 'RATE_LIMITED' })
+    })
   })
 
   describe('/musette/attest/1.0.0', () => {
