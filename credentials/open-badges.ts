@@ -157,3 +157,34 @@ export function validateOpenBadge(vc: unknown): { ok: boolean; errors: string[] 
   })
   return { ok: false, errors }
 }
+
+export interface SelfDeclarationInput {
+  holder: { did: string; name: string }
+  achievement: { name: string; description?: string; kind: 'skill' | 'experience' }
+  context?: { experience?: string; organisation?: string; start?: string; end?: string }
+  validFrom: string
+  /** When a self-declared item stops being vouched for (the presentation's lifetime). */
+  validUntil?: string
+  id?: string
+}
+
+/**
+ * A self-declared item as an Open Badge issued by the holder to themself: honest about its origin (the
+ * issuer is the holder), and readable by any Open Badges verifier. Sign it as `holder.did`.
+ */
+export function selfDeclaration(input: SelfDeclarationInput): Json {
+  const vc = skillAttestation({
+    issuer: input.holder,
+    holder: input.holder,
+    achievement: input.achievement,
+    relationship: 'other',
+    ...(input.context ? { context: input.context } : {}),
+    validFrom: input.validFrom,
+    ...(input.id ? { id: input.id } : {})
+  })
+  const subject = vc.credentialSubject as Json
+  delete subject.relationship
+  ;((subject.achievement as Json).criteria as Json).narrative = `Declared by ${input.holder.name} themself.`
+  if (input.validUntil) vc.validUntil = input.validUntil
+  return vc
+}

@@ -41,6 +41,7 @@ import { buildOpenApi } from './openapi.ts'
 import { EventHub } from './events.ts'
 import { isVcApiPath, vcApiRoutes } from './vc-api.ts'
 import { socialRoutes } from './social-routes.ts'
+import { composeRoutes } from './compose-routes.ts'
 
 export interface ApiServerInit {
   node: MusetteNode
@@ -608,6 +609,7 @@ export class ApiServer {
         handler: ({ req, res }) => this.hub.subscribe(req, res)
       },
       ...socialRoutes(node),
+      ...composeRoutes(node),
       ...vcApiRoutes(node)
     ]
   }

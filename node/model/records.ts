@@ -260,7 +260,59 @@ export const StatusListData = z
   })
   .strict()
 
-export const INTERNAL_TYPES = ['credential', 'attestation', 'invitation', 'outbox', 'statuslist'] as const
+/** What a verifier may see of an item: all of it, a blurred version, or nothing. */
+export const VISIBILITIES = ['show', 'blur', 'hide'] as const
+/** What a composition can hold (more kinds come with issue 4's next steps). */
+export const COMPOSABLE_TYPES = ['experience', 'skill', 'credential'] as const
+
+/** A thematic profile composed from the vault ("composer des profils"), items in the person's order. */
+export const CompositionData = z
+  .object({
+    name: short(120),
+    description: z.string().max(2000).optional(),
+    items: z
+      .array(z.object({ id: RecordId, visibility: z.enum(VISIBILITIES) }).strict())
+      .max(200)
+      .refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'an item appears twice')
+  })
+  .strict()
+
+/** The share ledger: one entry per presentation made (to whom, when, which items, which visibility). */
+export const ShareData = z
+  .object({
+    compositionId: RecordId.optional(),
+    compositionName: short(120),
+    to: z.object({ name: optShort(), did: Did.optional(), domain: z.string().max(500).optional() }).strict(),
+    at: z.iso.datetime(),
+    challenge: z.string().max(1000),
+    domain: z.string().max(500).optional(),
+    validUntil: z.iso.datetime().optional(),
+    items: z
+      .array(
+        z
+          .object({
+            id: RecordId,
+            type: z.enum(COMPOSABLE_TYPES),
+            visibility: z.enum(VISIBILITIES),
+            label: short(200),
+            /** The id of the self-declared credential made for it, or of the credential shown. */
+            credentialId: z.string().max(200).optional()
+          })
+          .strict()
+      )
+      .max(200)
+  })
+  .strict()
+
+export const INTERNAL_TYPES = [
+  'credential',
+  'attestation',
+  'invitation',
+  'outbox',
+  'statuslist',
+  'composition',
+  'share'
+] as const
 export const STORED_TYPES = [...RECORD_TYPES, ...INTERNAL_TYPES] as const
 /** Every type the vault stores: the person's records and the node's own. */
 export const StoredType = z.enum(STORED_TYPES)
@@ -272,7 +324,9 @@ export const STORED_SCHEMAS = {
   attestation: AttestationRequestData,
   invitation: InvitationData,
   outbox: OutboxData,
-  statuslist: StatusListData
+  statuslist: StatusListData,
+  composition: CompositionData,
+  share: ShareData
 } as const
 
 export interface RecordDataMap {
@@ -291,6 +345,8 @@ export interface StoredDataMap extends RecordDataMap {
   invitation: z.infer<typeof InvitationData>
   outbox: z.infer<typeof OutboxData>
   statuslist: z.infer<typeof StatusListData>
+  composition: z.infer<typeof CompositionData>
+  share: z.infer<typeof ShareData>
 }
 
 export function isRecordType(type: string): type is RecordType {

@@ -103,6 +103,19 @@ export function summarize(
       const d = data as StoredDataMap['invitation']
       return clean({ ...base, title: 'invitation', date: d.expiresAt.slice(0, 10) })
     }
+    case 'composition': {
+      const d = data as StoredDataMap['composition']
+      return clean({ ...base, title: d.name, subtitle: d.description?.slice(0, 200) })
+    }
+    case 'share': {
+      const d = data as StoredDataMap['share']
+      return clean({
+        ...base,
+        title: d.compositionName,
+        subtitle: d.to.name ?? d.to.domain,
+        date: d.at.slice(0, 10)
+      })
+    }
     case 'statuslist': {
       const d = data as StoredDataMap['statuslist']
       return clean({ ...base, title: d.listId })

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { validateOpenBadge } from '../../credentials/open-badges.ts'
-import { verifyCredential } from '../../credentials/verify.ts'
+import { verifyCredential, verifyPresentation } from '../../credentials/verify.ts'
 import { freePortPair } from './cli-node.ts'
 import { api, startTestApi, type TestApi } from './helpers.ts'
 
@@ -256,5 +256,33 @@ describe('peer attestations between three nodes', () => {
       (x) => x.data.requestId === requestId
     )
     expect(mine?.data.state).toBe('sent')
+  })
+
+  it('presents a composition with a peer attestation inside, as issued', async () => {
+    const received = (await api(a, '/api/credentials?role=received')).json().credentials as Rec[]
+    const good = received.find((x) => x.data.name === 'Sérigraphie')!
+    const blur = await api(a, '/api/compositions', {
+      body: { name: 'x', items: [{ id: good.id, visibility: 'blur' }] }
+    })
+    expect(blur.status).toBe(400)
+    const comp = await api(a, '/api/compositions', {
+      body: { name: 'Atelier', items: [{ id: good.id, visibility: 'show' }] }
+    })
+    expect(comp.status, comp.body).toBe(201)
+    const id = (comp.json() as Rec).id
+    const preview = (await api(a, `/api/compositions/${id}/preview`)).json() as {
+      items: { origin: string }[]
+    }
+    expect(preview.items.map((i) => i.origin)).toEqual(['peer-attested'])
+    const res = await api(a, `/api/compositions/${id}/presentation`, {
+      body: { challenge: 'un-défi-du-recruteur', domain: 'rh.exemple.fr' }
+    })
+    const vp = res.json().presentation as Record<string, unknown>
+    const result = await verifyPresentation(vp, {
+      challenge: 'un-défi-du-recruteur',
+      domain: 'rh.exemple.fr'
+    })
+    expect(result.verified, JSON.stringify(result)).toBe(true)
+    expect(result.credentials?.[0]?.issuer).toBe(dids['Karim'])
   })
 })

@@ -1,0 +1,189 @@
+/** Routes of compositions, presentations and the share ledger (issue 4, first part; docs/API.md). */
+import { z } from 'zod'
+import { ComposeError, makePresentation, previewComposition, present } from '../compose.ts'
+import { COMPOSABLE_TYPES, CompositionData, RecordId, type StoredDataMap } from '../model/records.ts'
+import { ApiError, readJson, SECURITY_HEADERS, sendJson, validate } from './http.ts'
+import type { Route } from './server.ts'
+import type { MusetteNode } from '../service.ts'
+import type { AnyRecord } from '../vault/vault.ts'
+
+export const PresentationBody = z
+  .object({
+    challenge: z.string().min(8).max(1000).optional(),
+    domain: z.string().min(1).max(500).optional(),
+    to: z
+      .object({
+        name: z.string().max(200).optional(),
+        did: z.string().startsWith('did:').max(2048).optional()
+      })
+      .strict()
+      .optional()
+  })
+  .strict()
+export const UpdateCompositionBody = z
+  .object({ data: CompositionData, version: z.number().int().min(1).optional() })
+  .strict()
+
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof ComposeError) throw new ApiError(err.code, err.message)
+    throw err
+  }
+}
+
+export function composeRoutes(node: MusetteNode): Route[] {
+  const compositionOr404 = async (id: string): Promise<AnyRecord> => {
+    validate(RecordId, id)
+    const rec = await node.vault.get(id)
+    if (!rec || rec.type !== 'composition') throw new ApiError('NOT_FOUND', `no composition ${id}`)
+    return rec
+  }
+  /** Every item exists, is of a kind a composition holds, and can be shown as asked. */
+  const check = async (data: StoredDataMap['composition']) => {
+    const did = node.identity?.did ?? ''
+    for (const [i, item] of data.items.entries()) {
+      const rec = await node.vault.get(item.id)
+      if (!rec || !(COMPOSABLE_TYPES as readonly string[]).includes(rec.type)) {
+        throw new ApiError('VALIDATION_FAILED', `items.${i}: no ${COMPOSABLE_TYPES.join(', ')} ${item.id}`, {
+          [`items.${i}.id`]: ['not an experience, skill or credential of this vault']
+        })
+      }
+      if (item.visibility !== 'hide') {
+        try {
+          present(rec, item.visibility, did)
+        } catch (err) {
+          if (err instanceof ComposeError) {
+            throw new ApiError('VALIDATION_FAILED', `items.${i}: ${err.message}`, {
+              [`items.${i}.visibility`]: [err.message]
+            })
+          }
+          throw err
+        }
+      }
+    }
+  }
+  const emit = (r: AnyRecord, op: 'put' | 'delete' = 'put') =>
+    node.emit('record', { op, id: r.id, type: r.type })
+
+  return [
+    {
+      method: 'GET',
+      path: '/api/compositions',
+      summary: 'Compositions (thematic profiles)',
+      auth: true,
+      handler: async ({ res }) => sendJson(res, 200, { compositions: await node.vault.list('composition') })
+    },
+    {
+      method: 'POST',
+      path: '/api/compositions',
+      summary: 'Create a composition: chosen items, in order, each shown, blurred or hidden',
+      auth: true,
+      body: CompositionData,
+      handler: async ({ req, res }) => {
+        const data = await readJson(req, CompositionData)
+        await check(data)
+        const rec = await node.vault.put({
+          type: 'composition',
+          data,
+          source: { kind: 'manual', at: new Date().toISOString() }
+        })
+        emit(rec)
+        sendJson(res, 201, rec)
+      }
+    },
+    {
+      method: 'PUT',
+      path: '/api/compositions/:id',
+      summary: 'Edit a composition',
+      auth: true,
+      body: UpdateCompositionBody,
+      handler: async ({ req, res, params }) => {
+        const current = await compositionOr404(params.id ?? '')
+        const body = await readJson(req, UpdateCompositionBody)
+        await check(body.data)
+        const rec = await node.vault.update(current.id, body.data, body.version)
+        emit(rec)
+        sendJson(res, 200, rec)
+      }
+    },
+    {
+      method: 'DELETE',
+      path: '/api/compositions/:id',
+      summary: 'Delete a composition (the items stay in the vault)',
+      auth: true,
+      handler: async ({ res, params }) => {
+        const current = await compositionOr404(params.id ?? '')
+        await node.vault.delete(current.id)
+        emit(current, 'delete')
+        res.writeHead(204, SECURITY_HEADERS)
+        res.end()
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/compositions/:id/duplicate',
+      summary: 'Copy a composition under a new name',
+      auth: true,
+      handler: async ({ res, params }) => {
+        const current = await compositionOr404(params.id ?? '')
+        const d = current.data as StoredDataMap['composition']
+        const rec = await node.vault.put({
+          type: 'composition',
+          data: { ...d, name: `${d.name} (copie)`.slice(0, 120) },
+          source: { kind: 'manual', at: new Date().toISOString() }
+        })
+        emit(rec)
+        sendJson(res, 201, rec)
+      }
+    },
+    {
+      method: 'GET',
+      path: '/api/compositions/:id/preview',
+      summary: 'Exactly what the other side will see',
+      auth: true,
+      handler: async ({ res, params }) => {
+        const current = await compositionOr404(params.id ?? '')
+        const did = node.identity?.did ?? ''
+        const items = await call(() => previewComposition(node.vault, current, did))
+        sendJson(res, 200, { holder: { did, name: node.name }, items })
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/compositions/:id/presentation',
+      summary:
+        'Sign a presentation of a composition (bound to a challenge and domain), logged in the share ledger',
+      auth: true,
+      body: PresentationBody,
+      handler: async ({ req, res, params }) => {
+        const current = await compositionOr404(params.id ?? '')
+        const body = await readJson(req, PresentationBody)
+        const identity = node.identity
+        if (!identity) throw new ApiError('LOCKED', 'the vault is locked')
+        const { presentation, share } = await call(() =>
+          makePresentation(node.vault, identity, current, {
+            ...(body.challenge ? { challenge: body.challenge } : {}),
+            ...(body.domain ? { domain: body.domain } : {}),
+            ...(body.to ? { to: body.to } : {})
+          })
+        )
+        emit(share)
+        sendJson(res, 201, { presentation, share })
+      }
+    },
+    {
+      method: 'GET',
+      path: '/api/shares',
+      summary: 'The share ledger: who holds what about me',
+      auth: true,
+      handler: async ({ res }) => {
+        const shares = (await node.vault.list('share')).sort((a, b) =>
+          (b.data as StoredDataMap['share']).at.localeCompare((a.data as StoredDataMap['share']).at)
+        )
+        sendJson(res, 200, { shares })
+      }
+    }
+  ]
+}

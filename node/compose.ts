@@ -1,0 +1,205 @@
+/**
+ * Compositions and presentations (issue 4, first part): a thematic profile made of vault items, each shown,
+ * blurred or hidden, turned into a holder-signed Verifiable Presentation bound to a verifier's challenge
+ * and domain. Items the person declares become Open Badges issued by the holder (self-declared); peer
+ * attestations go in as issued. Every presentation made is logged in the share ledger.
+ *
+ * Blurring (the report's "variateur de visibilité"): an experience keeps its kind, title and years, and
+ * loses its organisation, exact dates and description; a skill keeps its name only. A signed credential
+ * cannot be blurred: it is shown whole or hidden. Hidden items leave no trace in the presentation.
+ */
+import { randomBytes } from 'node:crypto'
+import { createPresentation, issueCredential, signPresentation } from '../credentials/issue.ts'
+import { selfDeclaration } from '../credentials/open-badges.ts'
+import './native-verify.ts'
+import type { StoredDataMap } from './model/records.ts'
+import type { Identity } from './identity.ts'
+import type { AnyRecord, Vault } from './vault/vault.ts'
+
+/** Without a verifier's challenge, self-declared items vouch for themselves this long. */
+export const UNBOUND_VALIDITY_MS = 7 * 24 * 3600_000
+
+export type Origin = 'self-declared' | 'peer-attested' | 'organisation'
+
+export class ComposeError extends Error {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'VALIDATION_FAILED',
+    message: string
+  ) {
+    super(message)
+    this.name = 'ComposeError'
+  }
+}
+
+export interface PresentedItem {
+  id: string
+  type: 'experience' | 'skill' | 'credential'
+  visibility: 'show' | 'blur'
+  origin: Origin
+  label: string
+  /** What the verifier will read of it. */
+  view: Record<string, unknown>
+}
+
+const year = (d?: string) => d?.slice(0, 4)
+const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+
+/** What the other side will see of one item (the preview shows exactly this). */
+export function present(record: AnyRecord, visibility: 'show' | 'blur', holderDid: string): PresentedItem {
+  if (record.type === 'experience') {
+    const d = record.data as StoredDataMap['experience']
+    const view =
+      visibility === 'show'
+        ? defined({
+            kind: d.kind,
+            title: d.title,
+            organisation: d.organisation,
+            start: d.start,
+            end: d.end,
+            ongoing: d.ongoing,
+            description: d.description
+          })
+        : defined({
+            kind: d.kind,
+            title: d.title,
+            start: year(d.start),
+            end: year(d.end),
+            ongoing: d.ongoing
+          })
+    return { id: record.id, type: 'experience', visibility, origin: 'self-declared', label: d.title, view }
+  }
+  if (record.type === 'skill') {
+    const d = record.data as StoredDataMap['skill']
+    const view =
+      visibility === 'show'
+        ? defined({ name: d.name, category: d.category, level: d.level, description: d.description })
+        : { name: d.name }
+    return { id: record.id, type: 'skill', visibility, origin: 'self-declared', label: d.name, view }
+  }
+  if (record.type === 'credential') {
+    const d = record.data as StoredDataMap['credential']
+    if (visibility === 'blur')
+      throw new ComposeError('VALIDATION_FAILED', 'a signed credential is shown whole or hidden')
+    const origin: Origin =
+      d.issuer === holderDid
+        ? 'self-declared'
+        : d.issuer.startsWith('did:key:')
+          ? 'peer-attested'
+          : 'organisation'
+    return { id: record.id, type: 'credential', visibility, origin, label: d.name, view: d.credential }
+  }
+  throw new ComposeError('VALIDATION_FAILED', `a ${record.type} cannot go in a composition yet`)
+}
+
+/** The visible items of a composition, in its order, checked against the vault. */
+export async function previewComposition(
+  vault: Vault,
+  composition: AnyRecord,
+  holderDid: string
+): Promise<PresentedItem[]> {
+  const d = composition.data as StoredDataMap['composition']
+  const out: PresentedItem[] = []
+  for (const item of d.items) {
+    if (item.visibility === 'hide') continue
+    const rec = await vault.get(item.id)
+    if (!rec) throw new ComposeError('NOT_FOUND', `the item ${item.id} is no longer in the vault`)
+    out.push(present(rec, item.visibility, holderDid))
+  }
+  return out
+}
+
+export interface PresentationOptions {
+  challenge?: string
+  domain?: string
+  to?: { name?: string; did?: string }
+  now?: Date
+}
+
+/** Sign a presentation of a composition and log it in the share ledger. */
+export async function makePresentation(
+  vault: Vault,
+  identity: Identity,
+  composition: AnyRecord,
+  options: PresentationOptions = {}
+): Promise<{ presentation: Record<string, unknown>; share: AnyRecord }> {
+  const now = options.now ?? new Date()
+  const seed = vault.secrets.identitySeed
+  const holder = { did: identity.did, name: vault.secrets.name }
+  const items = await previewComposition(vault, composition, identity.did)
+  const bound = options.challenge !== undefined
+  const challenge = options.challenge ?? randomBytes(16).toString('base64url')
+  const validUntil = bound ? undefined : new Date(now.getTime() + UNBOUND_VALIDITY_MS).toISOString()
+  const credentials: Record<string, unknown>[] = []
+  const ledger: StoredDataMap['share']['items'] = []
+  for (const item of items) {
+    if (item.type === 'credential') {
+      credentials.push(item.view)
+      const id = typeof item.view.id === 'string' ? item.view.id.slice(0, 200) : undefined
+      ledger.push(
+        defined({
+          id: item.id,
+          type: item.type,
+          visibility: item.visibility,
+          label: item.label,
+          credentialId: id
+        })
+      )
+      continue
+    }
+    const v = item.view
+    const unsigned = selfDeclaration({
+      holder,
+      achievement: {
+        name: String(v.title ?? v.name),
+        kind: item.type,
+        ...(typeof v.description === 'string' ? { description: v.description } : {})
+      },
+      ...(item.type === 'experience'
+        ? {
+            context: defined({
+              experience: String(v.title),
+              organisation: typeof v.organisation === 'string' ? v.organisation : undefined,
+              start: typeof v.start === 'string' ? v.start : undefined,
+              end: typeof v.end === 'string' ? v.end : undefined
+            })
+          }
+        : {}),
+      validFrom: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      ...(validUntil ? { validUntil: validUntil.replace(/\.\d{3}Z$/, 'Z') } : {})
+    })
+    const signed = await issueCredential(unsigned, { seed, did: identity.did, now })
+    credentials.push(signed)
+    ledger.push({
+      id: item.id,
+      type: item.type,
+      visibility: item.visibility,
+      label: item.label.slice(0, 200),
+      credentialId: String(signed.id).slice(0, 200)
+    })
+  }
+  const vp = createPresentation({ holder: identity.did, verifiableCredential: credentials })
+  const presentation = await signPresentation(vp, {
+    seed,
+    did: identity.did,
+    challenge,
+    ...(options.domain ? { domain: options.domain } : {}),
+    now
+  })
+  const c = composition.data as StoredDataMap['composition']
+  const share = await vault.put({
+    type: 'share',
+    data: defined({
+      compositionId: composition.id,
+      compositionName: c.name,
+      to: defined({ name: options.to?.name, did: options.to?.did, domain: options.domain }),
+      at: now.toISOString(),
+      challenge,
+      domain: options.domain,
+      validUntil,
+      items: ledger
+    }),
+    source: { kind: 'manual', at: now.toISOString() }
+  })
+  return { presentation, share }
+}
