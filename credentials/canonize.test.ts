@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { canonize, canonizeReference } from './canonize.ts'
+import * as rdfCanonize from 'rdf-canonize'
+import { canonize, canonizeReference, Sha256Digest, toDataset } from './canonize.ts'
 import { didKeyDocument, documentLoader, knownContexts, resolveDocument } from './loader.ts'
 import { clearTemplates, templateCount } from './template.ts'
 import {
@@ -85,6 +86,23 @@ describe('templated canonicalization = reference canonicalization', () => {
     const legacy = await legacyCredential()
     expect(await canonize(legacy)).toBe(await canonizeReference(legacy))
     expect(await canonize(legacy)).toBe(await canonizeReference(legacy))
+  })
+
+  it('the browser digest (noble SHA-256, synchronous) gives the same N-Quads as node:crypto', async () => {
+    const vp = {
+      '@context': ['https://www.w3.org/ns/credentials/v2'],
+      type: ['VerifiablePresentation'],
+      holder: bob.did,
+      verifiableCredential: [await signedAttestation(), await signedAttestation(alice, bob)]
+    }
+    const dataset = await toDataset(vp)
+    const options = { algorithm: 'RDFC-1.0', format: 'application/n-quads' } as const
+    const noble = rdfCanonize._canonizeSync(dataset, {
+      ...options,
+      createMessageDigest: () => new Sha256Digest()
+    })
+    expect(noble).toBe(rdfCanonize._canonizeSync(dataset, options))
+    expect(noble).toContain('_:c14n')
   })
 
   it('rejects the same documents as the reference path', async () => {

@@ -10,6 +10,8 @@ import type { RdfQuad } from 'jsonld'
 import * as rdfCanonize from 'rdf-canonize'
 import { documentLoader } from './loader.ts'
 import { templatedDataset } from './template.ts'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 
 export async function toDataset(doc: unknown): Promise<RdfQuad[]> {
   return jsonld.toRDF(doc, {
@@ -21,8 +23,30 @@ export async function toDataset(doc: unknown): Promise<RdfQuad[]> {
   })
 }
 
+/**
+ * rdf-canonize's browser build hashes with WebCrypto, which is async: its synchronous canonizer would hash
+ * "[object Promise]" for every blank node. Outside Node, give it @noble/hashes' synchronous SHA-256 (the same
+ * function); in Node its own node:crypto digest is synchronous already, and faster.
+ */
+export class Sha256Digest {
+  readonly #h = sha256.create()
+  update(msg: string): void {
+    this.#h.update(utf8ToBytes(msg))
+  }
+  digest(): string {
+    return bytesToHex(this.#h.digest())
+  }
+}
+const IN_NODE =
+  typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string'
+const DIGEST_OPTIONS = IN_NODE ? {} : { createMessageDigest: () => new Sha256Digest() }
+
 export function canonizeDataset(dataset: RdfQuad[]): string {
-  return rdfCanonize._canonizeSync(dataset, { algorithm: 'RDFC-1.0', format: 'application/n-quads' })
+  return rdfCanonize._canonizeSync(dataset, {
+    algorithm: 'RDFC-1.0',
+    format: 'application/n-quads',
+    ...DIGEST_OPTIONS
+  })
 }
 
 /** The reference path: JSON-LD → RDF (jsonld, safe mode) → RDFC-1.0 N-Quads. */

@@ -32,6 +32,7 @@ if (
   stale('dist/ui/index.html', [
     'app',
     'node/model',
+    'credentials',
     'svelte.config.js',
     'vite.config.ts',
     'package-lock.json'

@@ -37,9 +37,17 @@ declare module 'rdf-canonize' {
     dataset: RdfQuad[],
     options: { algorithm: 'RDFC-1.0'; format?: 'application/n-quads' }
   ): Promise<string>
+  export interface MessageDigest {
+    update(msg: string): void
+    digest(): string
+  }
   export function _canonizeSync(
     dataset: RdfQuad[],
-    options: { algorithm: 'RDFC-1.0'; format?: 'application/n-quads' }
+    options: {
+      algorithm: 'RDFC-1.0'
+      format?: 'application/n-quads'
+      createMessageDigest?: () => MessageDigest
+    }
   ): string
   export const NQuads: {
     serializeQuad(quad: RdfQuad): string
