@@ -15,12 +15,14 @@ import {
   setStatus,
   statusEntry
 } from '../credentials/status-list.ts'
-import { verifyCredential, type VerifyResult } from '../credentials/verify.ts'
+import { verifyCredential, verifyPresentation, type VerifyResult } from '../credentials/verify.ts'
+import { makePresentation } from './compose.ts'
 import {
   attestProtocol,
   attestOutbox,
   contactProtocol,
   peerIdOfDid,
+  presentProtocol,
   statusProtocol,
   type Outbox,
   type Pending
@@ -101,6 +103,7 @@ export class Social {
   readonly #attest: attestProtocol.AttestService
   readonly #outbox: Outbox<AttestMessage>
   readonly #status: statusProtocol.StatusService
+  readonly #present: presentProtocol.PresentService
   readonly #statusCache = new Map<string, { credential: Record<string, unknown>; at: number }>()
   readonly #taking = new Set<string>()
   readonly #inbound = new Map<string, number[]>()
@@ -135,6 +138,10 @@ export class Social {
       delete: (id) => this.#deletePending(id)
     })
     this.#status = statusProtocol.status()({ libp2p, getList: (id) => this.#servedList(id) })
+    this.#present = presentProtocol.present()({
+      libp2p,
+      onPresentation: (input) => this.#onPresentation(input.request, input.presentation, input.remoteDid)
+    })
     this.#outbox.on('delivered', (e) => void this.#delivered(e.id))
     this.#outbox.on('failed', (e) => void this.#deliveryFailed(e.id, e.error.message))
   }
@@ -148,6 +155,7 @@ export class Social {
     await this.#contact.start()
     await this.#attest.start()
     await this.#status.start()
+    await this.#present.start()
     await this.#outbox.start()
     void this.#reconnect()
   }
@@ -167,6 +175,7 @@ export class Social {
   async stop(): Promise<void> {
     await this.#outbox.stop()
     await this.#status.stop()
+    await this.#present.stop()
     await this.#attest.stop()
     await this.#contact.stop()
   }
@@ -669,6 +678,98 @@ export class Social {
     } catch {
       return cached && this.#now().getTime() - cached.at < STATUS_CACHE_MS ? cached.credential : undefined
     }
+  }
+
+  // ——— presentation requests (issue 4) ———
+
+  /** As a verifier: sign a request for a presentation, with a fresh single-use challenge. */
+  async createPresentationRequest(input: { asks: string; domain?: string; hours?: number }) {
+    const domain = input.domain ?? this.#identity.did
+    const created = await presentProtocol.createRequest({
+      privateKey: this.#identity.privateKey,
+      addrs: this.#libp2p.getMultiaddrs().filter((ma) => !ma.toString().includes('/p2p-circuit')),
+      name: this.#vault.secrets.name,
+      asks: input.asks,
+      domain,
+      ttlMs: (input.hours ?? 24) * 3600_000
+    })
+    const expiresAt = new Date(created.exp * 1000).toISOString()
+    const rec = await this.#vault.put({
+      type: 'verification',
+      data: { challenge: created.challenge, domain, asks: input.asks, expiresAt },
+      source: { kind: 'manual', at: this.#now().toISOString() }
+    })
+    const qrSvg = await QRCode.toString(created.link, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
+    return { id: rec.id, link: created.link, challenge: created.challenge, domain, expiresAt, qrSvg }
+  }
+
+  /** As a holder: read a request (who asks, what, for which domain, until when) before consenting. */
+  async openPresentationRequest(text: string): Promise<presentProtocol.PresentationRequest> {
+    const parsed = await presentProtocol.parseRequest(text, { now: this.#now().getTime() })
+    if (!parsed.ok)
+      throw new SocialError('INVALID_INVITATION', `invalid request: ${parsed.reason}`, parsed.reason)
+    return parsed.request
+  }
+
+  /** As a holder, after consent: sign a presentation of a composition for this request and send it. */
+  async answerPresentationRequest(text: string, compositionId: string): Promise<AnyRecord> {
+    const request = await this.openPresentationRequest(text)
+    const composition = await this.#vault.get(compositionId)
+    if (!composition || composition.type !== 'composition') {
+      throw new SocialError('NOT_FOUND', `no composition ${compositionId}`)
+    }
+    const { presentation, share } = await makePresentation(this.#vault, this.#identity, composition, {
+      challenge: request.challenge,
+      domain: request.domain,
+      to: { name: request.name, did: request.did },
+      now: this.#now()
+    })
+    try {
+      await presentProtocol.sendPresentation(this.#libp2p, request, presentation)
+    } catch (err) {
+      const reason = (err as { reason?: string }).reason
+      if (reason) throw new SocialError('INVALID_STATE', `the verifier refused: ${reason}`, reason)
+      throw new SocialError(
+        'DIAL_FAILED',
+        `could not reach the verifier: ${err instanceof Error ? err.message : String(err)}`
+      )
+    }
+    return share
+  }
+
+  /** As a verifier: a presentation for one of our requests. Verified against its challenge and domain. */
+  async #onPresentation(
+    request: presentProtocol.PresentationRequest,
+    presentation: Record<string, unknown>,
+    remoteDid: string
+  ): Promise<'accepted' | { reject: string }> {
+    const rec = (await this.#vault.list('verification')).find(
+      (r) => (r.data as StoredDataMap['verification']).challenge === request.challenge
+    )
+    if (!rec) return { reject: 'UNKNOWN_REQUEST' }
+    const d = rec.data as StoredDataMap['verification']
+    if (d.answeredAt) return { reject: 'ALREADY_ANSWERED' }
+    const result = await verifyPresentation(presentation, {
+      challenge: d.challenge,
+      domain: d.domain,
+      now: this.#now(),
+      checkStatus: (url) => this.fetchStatusList(url)
+    })
+    const checks = [...result.checks, ...(result.credentials ?? []).flatMap((c) => c.checks)].slice(0, 2000)
+    if (!result.verified) {
+      const first = checks.find((c) => !c.ok)
+      return { reject: first?.reason?.code ?? 'VERIFICATION_FAILED' }
+    }
+    const updated = await this.#vault.update(rec.id, {
+      ...d,
+      answeredAt: this.#now().toISOString(),
+      holder: remoteDid,
+      verified: true,
+      checks: checks.map((c) => ({ name: c.name, ok: c.ok, ...(c.reason ? { code: c.reason.code } : {}) })),
+      presentation
+    })
+    this.#events.emit('credential', { op: 'put', id: updated.id })
+    return 'accepted'
   }
 
   // ——— the outbox's bookkeeping ———

@@ -4,6 +4,7 @@ import { ComposeError, makePresentation, previewComposition, present } from '../
 import { COMPOSABLE_TYPES, CompositionData, RecordId, type StoredDataMap } from '../model/records.ts'
 import { ApiError, readJson, SECURITY_HEADERS, sendJson, validate } from './http.ts'
 import type { Route } from './server.ts'
+import { SocialError, type Social } from '../social.ts'
 import type { MusetteNode } from '../service.ts'
 import type { AnyRecord } from '../vault/vault.ts'
 
@@ -20,6 +21,18 @@ export const PresentationBody = z
       .optional()
   })
   .strict()
+export const CreateRequestBody = z
+  .object({
+    asks: z.string().trim().min(1).max(2000),
+    domain: z.string().trim().min(1).max(500).optional(),
+    expiresInHours: z.number().int().min(1).max(168).optional()
+  })
+  .strict()
+export const OpenRequestBody = z.object({ request: z.string().trim().min(10).max(4200) }).strict()
+export const AnswerRequestBody = z
+  .object({ request: z.string().trim().min(10).max(4200), compositionId: RecordId })
+  .strict()
+
 export const UpdateCompositionBody = z
   .object({ data: CompositionData, version: z.number().int().min(1).optional() })
   .strict()
@@ -29,6 +42,10 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     return await fn()
   } catch (err) {
     if (err instanceof ComposeError) throw new ApiError(err.code, err.message)
+    if (err instanceof SocialError) {
+      const code = err.code === 'INVALID_INVITATION' ? 'INVALID_REQUEST' : err.code
+      throw new ApiError(code, err.message, err.reason ? { reason: [err.reason] } : undefined)
+    }
     throw err
   }
 }
@@ -66,6 +83,12 @@ export function composeRoutes(node: MusetteNode): Route[] {
   }
   const emit = (r: AnyRecord, op: 'put' | 'delete' = 'put') =>
     node.emit('record', { op, id: r.id, type: r.type })
+  const social = (): Social => {
+    node.requireUnlocked()
+    const s = node.social
+    if (!s) throw new ApiError('NETWORK_OFFLINE', node.networkError ?? 'the network is not running')
+    return s
+  }
 
   return [
     {
@@ -172,6 +195,62 @@ export function composeRoutes(node: MusetteNode): Route[] {
         emit(share)
         sendJson(res, 201, { presentation, share })
       }
+    },
+    {
+      method: 'POST',
+      path: '/api/presentation-requests',
+      summary: 'As a verifier: a signed request for a presentation (link and QR code), single use',
+      auth: true,
+      body: CreateRequestBody,
+      handler: async ({ req, res }) => {
+        const body = await readJson(req, CreateRequestBody)
+        const created = await call(() =>
+          social().createPresentationRequest({
+            asks: body.asks,
+            ...(body.domain ? { domain: body.domain } : {}),
+            ...(body.expiresInHours ? { hours: body.expiresInHours } : {})
+          })
+        )
+        sendJson(res, 201, created)
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/presentation-requests/open',
+      summary: 'As a holder: who asks, what, for which domain, until when (nothing is sent)',
+      auth: true,
+      body: OpenRequestBody,
+      handler: async ({ req, res }) => {
+        const body = await readJson(req, OpenRequestBody)
+        const r = await call(() => social().openPresentationRequest(body.request))
+        sendJson(res, 200, {
+          verifier: { did: r.did, name: r.name },
+          asks: r.asks,
+          domain: r.domain,
+          expiresAt: new Date(r.exp * 1000).toISOString()
+        })
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/presentation-requests/answer',
+      summary:
+        'As a holder, after consent: present a composition to the verifier over /musette/present/1.0.0',
+      auth: true,
+      body: AnswerRequestBody,
+      handler: async ({ req, res }) => {
+        const body = await readJson(req, AnswerRequestBody)
+        const share = await call(() => social().answerPresentationRequest(body.request, body.compositionId))
+        emit(share)
+        sendJson(res, 200, { share })
+      }
+    },
+    {
+      method: 'GET',
+      path: '/api/verifications',
+      summary: 'As a verifier: the requests made and the presentations received, verified',
+      auth: true,
+      handler: async ({ res }) => sendJson(res, 200, { verifications: await node.vault.list('verification') })
     },
     {
       method: 'GET',

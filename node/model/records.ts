@@ -304,6 +304,26 @@ export const ShareData = z
   })
   .strict()
 
+/** A presentation request this node made as a verifier, and what came back. */
+export const VerificationData = z
+  .object({
+    challenge: z.string().min(16).max(200),
+    domain: z.string().min(1).max(500),
+    asks: z.string().min(1).max(2000),
+    expiresAt: z.iso.datetime(),
+    answeredAt: z.iso.datetime().optional(),
+    holder: Did.optional(),
+    verified: z.boolean().optional(),
+    checks: z
+      .array(
+        z.object({ name: z.string().max(50), ok: z.boolean(), code: z.string().max(64).optional() }).strict()
+      )
+      .max(2000)
+      .optional(),
+    presentation: z.record(z.string(), z.unknown()).optional()
+  })
+  .strict()
+
 export const INTERNAL_TYPES = [
   'credential',
   'attestation',
@@ -311,7 +331,8 @@ export const INTERNAL_TYPES = [
   'outbox',
   'statuslist',
   'composition',
-  'share'
+  'share',
+  'verification'
 ] as const
 export const STORED_TYPES = [...RECORD_TYPES, ...INTERNAL_TYPES] as const
 /** Every type the vault stores: the person's records and the node's own. */
@@ -326,7 +347,8 @@ export const STORED_SCHEMAS = {
   outbox: OutboxData,
   statuslist: StatusListData,
   composition: CompositionData,
-  share: ShareData
+  share: ShareData,
+  verification: VerificationData
 } as const
 
 export interface RecordDataMap {
@@ -347,6 +369,7 @@ export interface StoredDataMap extends RecordDataMap {
   statuslist: z.infer<typeof StatusListData>
   composition: z.infer<typeof CompositionData>
   share: z.infer<typeof ShareData>
+  verification: z.infer<typeof VerificationData>
 }
 
 export function isRecordType(type: string): type is RecordType {

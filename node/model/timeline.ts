@@ -116,6 +116,10 @@ export function summarize(
         date: d.at.slice(0, 10)
       })
     }
+    case 'verification': {
+      const d = data as StoredDataMap['verification']
+      return clean({ ...base, title: d.asks.slice(0, 120), subtitle: d.domain })
+    }
     case 'statuslist': {
       const d = data as StoredDataMap['statuslist']
       return clean({ ...base, title: d.listId })
