@@ -109,6 +109,42 @@ export async function previewComposition(
   return out
 }
 
+/**
+ * The composition as the person's own records would read once blurred: what a JSON Resume export of it
+ * contains (hidden items and signed credentials left out; blurred items as the verifier would see them).
+ */
+export async function compositionRecords(
+  vault: Vault,
+  composition: AnyRecord,
+  holderDid: string
+): Promise<AnyRecord[]> {
+  const out: AnyRecord[] = []
+  for (const item of await previewComposition(vault, composition, holderDid)) {
+    if (item.type === 'credential') continue
+    const rec = await vault.get(item.id)
+    if (!rec) continue
+    if (item.visibility === 'show') {
+      out.push(rec)
+      continue
+    }
+    const data =
+      item.type === 'experience'
+        ? {
+            ...(rec.data as StoredDataMap['experience']),
+            ...item.view,
+            organisation: undefined,
+            description: undefined,
+            place: undefined,
+            url: undefined
+          }
+        : { ...(rec.data as StoredDataMap['skill']), level: undefined, description: undefined, keywords: [] }
+    out.push({ ...rec, data: defined(data) } as AnyRecord)
+  }
+  // the person's name, so the résumé says whose it is
+  const names = (await vault.list('facet')).filter((f) => (f.data as StoredDataMap['facet']).kind === 'name')
+  return [...names.slice(0, 1), ...out]
+}
+
 export interface PresentationOptions {
   challenge?: string
   domain?: string

@@ -1,6 +1,12 @@
 /** Routes of compositions, presentations and the share ledger (issue 4, first part; docs/API.md). */
 import { z } from 'zod'
-import { ComposeError, makePresentation, previewComposition, present } from '../compose.ts'
+import {
+  ComposeError,
+  compositionRecords,
+  makePresentation,
+  previewComposition,
+  present
+} from '../compose.ts'
 import { COMPOSABLE_TYPES, CompositionData, RecordId, type StoredDataMap } from '../model/records.ts'
 import { ApiError, readJson, SECURITY_HEADERS, sendJson, validate } from './http.ts'
 import type { Route } from './server.ts'
@@ -194,6 +200,21 @@ export function composeRoutes(node: MusetteNode): Route[] {
         )
         emit(share)
         sendJson(res, 201, { presentation, share })
+      }
+    },
+    {
+      method: 'GET',
+      path: '/api/compositions/:id/json-resume',
+      summary:
+        'A composition as a JSON Resume document (blurred items blurred, hidden ones and credentials left out)',
+      auth: true,
+      handler: async ({ res, params }) => {
+        const current = await compositionOr404(params.id ?? '')
+        const records = await call(() => compositionRecords(node.vault, current, node.identity?.did ?? ''))
+        const jr = await import('../importers/json-resume.ts')
+        sendJson(res, 200, jr.exportResume(records as Parameters<typeof jr.exportResume>[0]), {
+          'Content-Disposition': 'attachment; filename="musette-profile-resume.json"'
+        })
       }
     },
     {

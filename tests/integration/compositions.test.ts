@@ -167,4 +167,21 @@ describe('compositions and presentations', () => {
       [ids.typo, 'show']
     ])
   })
+
+  it('exports a composition as JSON Resume: blurred items blurred, hidden ones absent', async () => {
+    const res = await api(t, `/api/compositions/${composition.id}/json-resume`)
+    expect(res.status).toBe(200)
+    const text = res.body
+    for (const secret of ['HiddenTitleMarker', 'SecretCorpXYZ', 'blurred-description-marker', '2021-09-15']) {
+      expect(text, secret).not.toContain(secret)
+    }
+    const doc = res.json() as {
+      basics?: { name?: string }
+      work?: { position?: string; startDate?: string }[]
+      skills?: { name: string }[]
+    }
+    expect(doc.basics?.name).toBe('Émilie Laurent')
+    expect(doc.work?.find((w) => w.position === 'Graphiste en CDD')?.startDate).toBe('2021')
+    expect(doc.skills?.map((s) => s.name)).toEqual(['Typographie'])
+  })
 })
