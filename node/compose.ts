@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto'
 import { createPresentation, issueCredential, signPresentation } from '../credentials/issue.ts'
 import { selfDeclaration } from '../credentials/open-badges.ts'
+import { statusEntry } from '../credentials/status-list.ts'
 import './native-verify.ts'
 import type { StoredDataMap } from './model/records.ts'
 import type { Identity } from './identity.ts'
@@ -150,6 +151,10 @@ export interface PresentationOptions {
   domain?: string
   to?: { name?: string; did?: string }
   now?: Date
+  /** Log the share only when `log()` is called (after the verifier accepted it). */
+  deferLog?: boolean
+  /** Gives self-declared credentials a status entry, so the person can withdraw them later. */
+  status?: { allocate(): Promise<{ listId: string; index: number }> }
 }
 
 /** Sign a presentation of a composition and log it in the share ledger. */
@@ -158,7 +163,7 @@ export async function makePresentation(
   identity: Identity,
   composition: AnyRecord,
   options: PresentationOptions = {}
-): Promise<{ presentation: Record<string, unknown>; share: AnyRecord }> {
+): Promise<{ presentation: Record<string, unknown>; share: AnyRecord; log: () => Promise<AnyRecord> }> {
   const now = options.now ?? new Date()
   const seed = vault.secrets.identitySeed
   const holder = { did: identity.did, name: vault.secrets.name }
@@ -204,6 +209,8 @@ export async function makePresentation(
       validFrom: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
       ...(validUntil ? { validUntil: validUntil.replace(/\.\d{3}Z$/, 'Z') } : {})
     })
+    const status = options.status ? await options.status.allocate() : undefined
+    if (status) unsigned.credentialStatus = statusEntry(status.listId, status.index)
     const signed = await issueCredential(unsigned, { seed, did: identity.did, now })
     credentials.push(signed)
     ledger.push({
@@ -211,7 +218,8 @@ export async function makePresentation(
       type: item.type,
       visibility: item.visibility,
       label: item.label.slice(0, 200),
-      credentialId: String(signed.id).slice(0, 200)
+      credentialId: String(signed.id).slice(0, 200),
+      ...(status ? { statusIndex: status.index } : {})
     })
   }
   const vp = createPresentation({ holder: identity.did, verifiableCredential: credentials })
@@ -223,8 +231,8 @@ export async function makePresentation(
     now
   })
   const c = composition.data as StoredDataMap['composition']
-  const share = await vault.put({
-    type: 'share',
+  const entry = {
+    type: 'share' as const,
     data: defined({
       compositionId: composition.id,
       compositionName: c.name,
@@ -235,7 +243,9 @@ export async function makePresentation(
       validUntil,
       items: ledger
     }),
-    source: { kind: 'manual', at: now.toISOString() }
-  })
-  return { presentation, share }
+    source: { kind: 'manual' as const, at: now.toISOString() }
+  }
+  const log = () => vault.put(entry)
+  if (options.deferLog) return { presentation, share: undefined as unknown as AnyRecord, log }
+  return { presentation, share: await log(), log }
 }

@@ -612,6 +612,28 @@ export class Social {
     })
   }
 
+  /** A fresh index in this node's status list (for a credential it is about to sign). */
+  allocateStatus(): Promise<{ listId: string; index: number }> {
+    return this.#allocateStatus()
+  }
+
+  /** Set these indexes of this node's status list (revoked) and sign the list again. */
+  async revokeIndexes(indexes: number[]): Promise<void> {
+    if (indexes.length === 0) return
+    const listRec = await this.#ownList()
+    const l = listRec.data as StoredDataMap['statuslist']
+    let list: Record<string, unknown> = l.credential
+    for (const i of indexes) list = await setStatus(list, i, true)
+    list.validFrom = this.#now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+    const signed = await issueCredential(list, {
+      seed: this.#vault.secrets.identitySeed,
+      did: this.#identity.did
+    })
+    await this.#vault.update(listRec.id, { ...l, credential: signed })
+  }
+
   async #allocateStatus(): Promise<{ listId: string; index: number }> {
     const rec = await this.#ownList()
     const d = rec.data as StoredDataMap['statuslist']
@@ -718,11 +740,13 @@ export class Social {
     if (!composition || composition.type !== 'composition') {
       throw new SocialError('NOT_FOUND', `no composition ${compositionId}`)
     }
-    const { presentation, share } = await makePresentation(this.#vault, this.#identity, composition, {
+    const { presentation, log } = await makePresentation(this.#vault, this.#identity, composition, {
+      deferLog: true,
       challenge: request.challenge,
       domain: request.domain,
       to: { name: request.name, did: request.did },
-      now: this.#now()
+      now: this.#now(),
+      status: { allocate: () => this.#allocateStatus() }
     })
     try {
       await presentProtocol.sendPresentation(this.#libp2p, request, presentation)
@@ -734,7 +758,8 @@ export class Social {
         `could not reach the verifier: ${err instanceof Error ? err.message : String(err)}`
       )
     }
-    return share
+    // the ledger keeps what the verifier now holds (a refused presentation is not kept there)
+    return log()
   }
 
   /** As a verifier: a presentation for one of our requests. Verified against its challenge and domain. */

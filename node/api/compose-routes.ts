@@ -195,7 +195,9 @@ export function composeRoutes(node: MusetteNode): Route[] {
           makePresentation(node.vault, identity, current, {
             ...(body.challenge ? { challenge: body.challenge } : {}),
             ...(body.domain ? { domain: body.domain } : {}),
-            ...(body.to ? { to: body.to } : {})
+            ...(body.to ? { to: body.to } : {}),
+            // online, self-declared items get a status entry: the person can withdraw them later
+            ...(node.social ? { status: { allocate: () => node.social!.allocateStatus() } } : {})
           })
         )
         emit(share)
@@ -272,6 +274,28 @@ export function composeRoutes(node: MusetteNode): Route[] {
       summary: 'As a verifier: the requests made and the presentations received, verified',
       auth: true,
       handler: async ({ res }) => sendJson(res, 200, { verifications: await node.vault.list('verification') })
+    },
+    {
+      method: 'POST',
+      path: '/api/shares/:id/revoke',
+      summary: 'Withdraw the self-declared credentials of a share: verifiers will see them revoked',
+      auth: true,
+      handler: async ({ res, params }) => {
+        const id = validate(RecordId, params.id)
+        const rec = await node.vault.get(id)
+        if (!rec || rec.type !== 'share') throw new ApiError('NOT_FOUND', `no share ${id}`)
+        const d = rec.data as StoredDataMap['share']
+        const indexes = d.items.flatMap((i) => (i.statusIndex === undefined ? [] : [i.statusIndex]))
+        if (indexes.length === 0) {
+          throw new ApiError('INVALID_STATE', 'this share has no withdrawable self-declared credential')
+        }
+        if (!d.revokedAt) await social().revokeIndexes(indexes)
+        const updated = d.revokedAt
+          ? rec
+          : await node.vault.update(rec.id, { ...d, revokedAt: new Date().toISOString() })
+        emit(updated)
+        sendJson(res, 200, { share: updated })
+      }
     },
     {
       method: 'GET',

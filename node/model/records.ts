@@ -287,6 +287,8 @@ export const ShareData = z
     challenge: z.string().max(1000),
     domain: z.string().max(500).optional(),
     validUntil: z.iso.datetime().optional(),
+    /** When the person withdrew the self-declared credentials of this share. */
+    revokedAt: z.iso.datetime().optional(),
     items: z
       .array(
         z
@@ -296,7 +298,9 @@ export const ShareData = z
             visibility: z.enum(VISIBILITIES),
             label: short(200),
             /** The id of the self-declared credential made for it, or of the credential shown. */
-            credentialId: z.string().max(200).optional()
+            credentialId: z.string().max(200).optional(),
+            /** Its index in the holder's status list: withdrawing the share revokes it. */
+            statusIndex: z.number().int().min(0).optional()
           })
           .strict()
       )

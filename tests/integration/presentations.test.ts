@@ -4,6 +4,7 @@
  * presentation and an expired request refused with their reasons.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { verifyPresentation } from '../../credentials/verify.ts'
 import { presentProtocol } from '../../protocols/index.ts'
 import { freePortPair } from './cli-node.ts'
 import { api, startTestApi, type TestApi } from './helpers.ts'
@@ -136,5 +137,28 @@ describe('presentation requests between a verifier node and a holder node', () =
       body: { request: (inv.json().link as string).replace('musette:invite?', 'musette:present?') }
     })
     expect(mixed.status).toBe(400)
+  })
+
+  it('the holder withdraws what it shared: the verifier then sees the self-declared credentials revoked', async () => {
+    const shares = (await api(holder, '/api/shares')).json().shares as Rec[]
+    const share = shares.find((x) => (x.data.to as { name?: string }).name === 'Agence Verte')!
+    expect((share.data.items as { statusIndex?: number }[])[0]?.statusIndex).toBeTypeOf('number')
+    const verification = ((await api(verifier, '/api/verifications')).json().verifications as Rec[]).find(
+      (x) => x.data.verified === true
+    )!
+    const vp = verification.data.presentation as Record<string, unknown>
+    const check = () =>
+      verifyPresentation(vp, {
+        challenge: verification.data.challenge as string,
+        domain: verification.data.domain as string,
+        checkStatus: (url) => verifier.node.social!.fetchStatusList(url)
+      })
+    expect((await check()).verified).toBe(true)
+    const rev = await api(holder, `/api/shares/${share.id}/revoke`, { method: 'POST' })
+    expect(rev.status, rev.body).toBe(200)
+    expect((rev.json().share as Rec).data.revokedAt).toBeTypeOf('string')
+    const after = await check()
+    expect(after.verified).toBe(false)
+    expect(JSON.stringify(after.credentials)).toContain('REVOKED')
   })
 })
