@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'INVALID_STATE'
   | 'DIAL_FAILED'
   | 'NETWORK_OFFLINE'
+  /** Presentation requests (issue 4). */
+  | 'INVALID_REQUEST'
   /** The node could not be reached at all. */
   | 'NETWORK'
 
@@ -189,6 +191,46 @@ export interface AttestationSettings {
 }
 export type NewRecordType = Exclude<RecordType, 'media'>
 
+/* Compositions and presentations (issue 4) */
+
+export type Visibility = 'show' | 'blur' | 'hide'
+export type CompositionRecord = VaultRecord<'composition'>
+export type ShareRecord = VaultRecord<'share'>
+export type VerificationRecord = VaultRecord<'verification'>
+export type CompositionData = CompositionRecord['data']
+export type Origin = 'self-declared' | 'peer-attested' | 'organisation'
+
+export interface PreviewEntry {
+  id: string
+  type: 'experience' | 'skill' | 'credential'
+  visibility: 'show' | 'blur'
+  origin: Origin
+  label: string
+  view: Record<string, unknown>
+}
+
+export interface CompositionPreview {
+  holder: { did: string; name: string }
+  items: PreviewEntry[]
+}
+
+export interface PresentationRequest {
+  id: string
+  /** `musette:present?t=…` */
+  link: string
+  challenge: string
+  domain: string
+  expiresAt: string
+  qrSvg: string
+}
+
+export interface OpenedRequest {
+  verifier: { did: string; name: string }
+  asks: string
+  domain: string
+  expiresAt: string
+}
+
 const KNOWN_CODES = new Set<string>([
   'BAD_REQUEST',
   'VALIDATION_FAILED',
@@ -210,7 +252,8 @@ const KNOWN_CODES = new Set<string>([
   'PEER_UNREACHABLE',
   'INVALID_STATE',
   'DIAL_FAILED',
-  'NETWORK_OFFLINE'
+  'NETWORK_OFFLINE',
+  'INVALID_REQUEST'
 ])
 
 function codeForStatus(status: number): ErrorCode {
@@ -446,6 +489,55 @@ export class Api {
   }
   saveAttestationSettings(settings: AttestationSettings): Promise<AttestationSettings> {
     return this.request('PUT', '/api/settings/attestations', { json: settings })
+  }
+
+  /* Compositions and presentations (issue 4) */
+
+  async compositions(): Promise<CompositionRecord[]> {
+    const res = await this.request<{ compositions: CompositionRecord[] }>('GET', '/api/compositions')
+    return res.compositions
+  }
+  createComposition(data: CompositionData): Promise<CompositionRecord> {
+    return this.request('POST', '/api/compositions', { json: data })
+  }
+  updateComposition(id: string, data: CompositionData, version: number): Promise<CompositionRecord> {
+    return this.request('PUT', `/api/compositions/${encodeURIComponent(id)}`, { json: { data, version } })
+  }
+  deleteComposition(id: string): Promise<void> {
+    return this.request('DELETE', `/api/compositions/${encodeURIComponent(id)}`)
+  }
+  duplicateComposition(id: string): Promise<CompositionRecord> {
+    return this.request('POST', `/api/compositions/${encodeURIComponent(id)}/duplicate`)
+  }
+  previewComposition(id: string): Promise<CompositionPreview> {
+    return this.request('GET', `/api/compositions/${encodeURIComponent(id)}/preview`)
+  }
+  present(
+    id: string,
+    body: { challenge?: string; domain?: string; to?: { name?: string; did?: string } }
+  ): Promise<{ presentation: Record<string, unknown>; share: ShareRecord }> {
+    return this.request('POST', `/api/compositions/${encodeURIComponent(id)}/presentation`, { json: body })
+  }
+  async shares(): Promise<ShareRecord[]> {
+    const res = await this.request<{ shares: ShareRecord[] }>('GET', '/api/shares')
+    return res.shares
+  }
+  createPresentationRequest(body: {
+    asks: string
+    domain?: string
+    expiresInHours?: number
+  }): Promise<PresentationRequest> {
+    return this.request('POST', '/api/presentation-requests', { json: body })
+  }
+  openPresentationRequest(request: string): Promise<OpenedRequest> {
+    return this.request('POST', '/api/presentation-requests/open', { json: { request } })
+  }
+  answerPresentationRequest(request: string, compositionId: string): Promise<{ share: ShareRecord }> {
+    return this.request('POST', '/api/presentation-requests/answer', { json: { request, compositionId } })
+  }
+  async verifications(): Promise<VerificationRecord[]> {
+    const res = await this.request<{ verifications: VerificationRecord[] }>('GET', '/api/verifications')
+    return res.verifications
   }
 }
 
