@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { createPresentation, issueCredential, signPresentation } from '../credentials/issue.ts'
 import { selfDeclaration } from '../credentials/open-badges.ts'
 import { statusEntry } from '../credentials/status-list.ts'
+import { credentialOrigin, type CredentialOrigin } from '../credentials/origin.ts'
 import './native-verify.ts'
 import type { StoredDataMap } from './model/records.ts'
 import type { Identity } from './identity.ts'
@@ -20,7 +21,7 @@ import type { AnyRecord, Vault } from './vault/vault.ts'
 /** Without a verifier's challenge, self-declared items vouch for themselves this long. */
 export const UNBOUND_VALIDITY_MS = 7 * 24 * 3600_000
 
-export type Origin = 'self-declared' | 'peer-attested' | 'organisation'
+export type Origin = CredentialOrigin
 
 export class ComposeError extends Error {
   constructor(
@@ -82,12 +83,7 @@ export function present(record: AnyRecord, visibility: 'show' | 'blur', holderDi
     const d = record.data as StoredDataMap['credential']
     if (visibility === 'blur')
       throw new ComposeError('VALIDATION_FAILED', 'a signed credential is shown whole or hidden')
-    const origin: Origin =
-      d.issuer === holderDid
-        ? 'self-declared'
-        : d.issuer.startsWith('did:key:')
-          ? 'peer-attested'
-          : 'organisation'
+    const origin: Origin = credentialOrigin(d.credential, holderDid)
     return { id: record.id, type: 'credential', visibility, origin, label: d.name, view: d.credential }
   }
   throw new ComposeError('VALIDATION_FAILED', `a ${record.type} cannot go in a composition yet`)

@@ -1,5 +1,6 @@
 /** Helpers for compositions and presentations: where a credential comes from, what a presentation holds. */
 import type { Origin } from '$lib/api'
+import { credentialOrigin } from '../../../credentials/origin.ts'
 
 export const ORIGINS: readonly Origin[] = ['self-declared', 'peer-attested', 'organisation']
 
@@ -18,12 +19,6 @@ export function issuerOf(credential: Record<string, unknown>): { id: string; nam
     }
   }
   return { id: '' }
-}
-
-/** As the node says it: the holder's own, another person's did:key, or an organisation's DID. */
-export function originOf(issuer: string, holder: string | undefined): Origin {
-  if (holder && issuer === holder) return 'self-declared'
-  return issuer.startsWith('did:key:') ? 'peer-attested' : 'organisation'
 }
 
 /** The achievement's name (Open Badges 3.0), or the credential's own name. */
@@ -53,7 +48,12 @@ export function presentedCredentials(
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
   return list.filter(isObject).map((c) => {
     const iss = issuerOf(c)
-    return { name: credentialName(c), issuer: iss.id, issuerName: iss.name, origin: originOf(iss.id, holder) }
+    return {
+      name: credentialName(c),
+      issuer: iss.id,
+      issuerName: iss.name,
+      origin: credentialOrigin(c, holder)
+    }
   })
 }
 

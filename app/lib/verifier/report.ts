@@ -8,6 +8,7 @@
  * - `organisation`: anything else (an issuer typed `Organization`, a non-did:key issuer, another kind of VC).
  */
 import type { Check, CheckName, ReasonCode, VerifyResult } from '../../../credentials/verify.ts'
+import { credentialOrigin, type CredentialOrigin } from '../../../credentials/origin.ts'
 
 export type { Check, CheckName, ReasonCode, VerifyResult }
 
@@ -170,22 +171,14 @@ export function proofBinding(doc: Json): { challenge: string[]; domain: string[]
   return { challenge: strings(proof.challenge), domain: strings(proof.domain) }
 }
 
-function isDidKeyPerson(did: string | undefined): boolean {
-  return did !== undefined && /^did:key:z[1-9A-HJ-NP-Za-km-z]+$/.test(did)
+const SHORT: Record<CredentialOrigin, Origin> = {
+  'self-declared': 'self',
+  'peer-attested': 'peer',
+  organisation: 'organisation'
 }
 
 export function originOf(vc: Json, holder: string | undefined): Origin {
-  const issuer = idOf(vc.issuer)
-  const subjects = asArray(vc.credentialSubject).map(idOf)
-  const self =
-    holder ?? (subjects.length > 0 && subjects.every((s) => s === subjects[0]) ? subjects[0] : undefined)
-  if (issuer !== undefined && issuer === self) return 'self'
-  const t = types(vc.type)
-  const badge = t.includes('OpenBadgeCredential') || t.includes('AchievementCredential')
-  const issuerTypes = isObject(vc.issuer) ? types(vc.issuer.type) : []
-  const organisation = issuerTypes.some((x) => /^(Organi[sz]ation|.*[#/:]Organi[sz]ation)$/.test(x))
-  if (badge && isDidKeyPerson(issuer) && !organisation) return 'peer'
-  return 'organisation'
+  return SHORT[credentialOrigin(vc, holder)]
 }
 
 function display(value: unknown): string | undefined {
