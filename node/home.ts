@@ -32,7 +32,15 @@ export const Config = z
         perHour: z.number().int().min(1).max(100).default(10)
       })
       .strict()
-      .default({ policy: 'contacts', perHour: 10 })
+      .default({ policy: 'contacts', perHour: 10 }),
+    /**
+     * Anonymous questionnaires: how often a relay publishes the answers it holds (a shuffled batch every
+     * `batchSeconds`, ±25 % jitter, and a last one before the closing date). Lower only for tests and demos.
+     */
+    questionnaires: z
+      .object({ batchSeconds: z.number().int().min(1).max(86_400).default(600) })
+      .strict()
+      .default({ batchSeconds: 600 })
   })
   .strict()
 export type Config = z.infer<typeof Config>

@@ -12,6 +12,7 @@ import { Vault, VaultError } from './vault/vault.ts'
 import type { KdfParams } from './vault/crypto.ts'
 import type { Network } from './network/p2p.ts'
 import type { Social } from './social.ts'
+import type { Questionnaires } from './questionnaires.ts'
 
 export const VERSION = '0.1.0'
 /** After this many wrong passphrases in a row, unlock attempts are delayed (doubling, up to a minute). */
@@ -28,6 +29,7 @@ export interface NodeEvents {
   contact: [Record<string, unknown>]
   attestation: [Record<string, unknown>]
   credential: [Record<string, unknown>]
+  questionnaire: [Record<string, unknown>]
 }
 
 export interface MusetteNodeInit {
@@ -35,6 +37,8 @@ export interface MusetteNodeInit {
   config: Config
   /** Start libp2p on unlock. Tests of the API alone turn it off. @default true */
   network?: boolean
+  /** The clock of time-bound work (questionnaires' closing dates); tests move it. @default the system's */
+  now?: () => Date
   /** Lower scrypt cost, for tests only. */
   kdfParams?: Omit<KdfParams, 'salt'>
 }
@@ -47,6 +51,7 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   #identity: Identity | undefined
   #network: Network | undefined
   #social: Social | undefined
+  #questionnaires: Questionnaires | undefined
   #initialized = false
   #failures = 0
   #nextAttemptAt = 0
@@ -81,6 +86,11 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   /** Contacts and attestations; there while unlocked and online. */
   get social(): Social | undefined {
     return this.#social
+  }
+
+  /** Anonymous questionnaires; there while unlocked and online. */
+  get questionnaires(): Questionnaires | undefined {
+    return this.#questionnaires
   }
 
   /** The unlocked vault; throws VaultError LOCKED otherwise. */
@@ -210,6 +220,20 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
     })
     await social.start()
     this.#social = social
+    const { Questionnaires } = await import('./questionnaires.ts')
+    const questionnaires = new Questionnaires({
+      vault: this.vault,
+      identity,
+      libp2p: network.libp2p,
+      settings: () => ({
+        batchSeconds: this.config.questionnaires.batchSeconds,
+        policy: this.config.attestations.policy
+      }),
+      events: { emit: (name, data) => this.emit(name, data) },
+      now: this.#init.now
+    })
+    await questionnaires.start()
+    this.#questionnaires = questionnaires
   }
 
   /** Forget every key, stop the network, close the stores. */
@@ -221,6 +245,9 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   }
 
   async #shutdown(): Promise<void> {
+    const questionnaires = this.#questionnaires
+    this.#questionnaires = undefined
+    if (questionnaires) await questionnaires.stop().catch(() => undefined)
     const social = this.#social
     this.#social = undefined
     if (social) await social.stop().catch(() => undefined)

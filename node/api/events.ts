@@ -16,7 +16,8 @@ const EVENTS: (keyof NodeEvents)[] = [
   'import.progress',
   'contact',
   'attestation',
-  'credential'
+  'credential',
+  'questionnaire'
 ]
 
 export class EventHub {

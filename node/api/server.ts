@@ -42,6 +42,7 @@ import { EventHub } from './events.ts'
 import { isVcApiPath, vcApiRoutes } from './vc-api.ts'
 import { socialRoutes } from './social-routes.ts'
 import { composeRoutes } from './compose-routes.ts'
+import { questionnaireRoutes } from './questionnaire-routes.ts'
 
 export interface ApiServerInit {
   node: MusetteNode
@@ -610,6 +611,7 @@ export class ApiServer {
       },
       ...socialRoutes(node),
       ...composeRoutes(node),
+      ...questionnaireRoutes(node),
       ...vcApiRoutes(node)
     ]
   }

@@ -328,6 +328,79 @@ export const VerificationData = z
   })
   .strict()
 
+const Bytes = (max: number) =>
+  z
+    .custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes')
+    .refine((b) => b.byteLength <= max, `${max} bytes at most`)
+const QuestionnaireId = z.string().regex(/^q[a-z2-7]{20,80}$/)
+
+/**
+ * An anonymous questionnaire (issue 5), on either side. The asker keeps its POPRF and sealing secrets and
+ * which invitees got their one token; an invitee keeps its pseudonym key, its token and its own answer.
+ * Answers the asker accepted are `qanswer` records; sealed answers a relay holds for others are `qrelay`.
+ */
+export const QuestionnaireRecordData = z
+  .object({
+    role: z.enum(['asker', 'invitee']),
+    qid: QuestionnaireId,
+    /** The signed questionnaire as the asker made it (its body's dag-cbor hash is `qid`). */
+    signed: z.record(z.string(), z.unknown()),
+    receivedAt: z.iso.datetime(),
+    /** Asker: POPRF and X25519 secrets. */
+    tokenSecret: Bytes(64).optional(),
+    sealSecret: Bytes(64).optional(),
+    /** Asker: invitee DID → SHA-256 (base64url) of the one blinded element it was given a token for. */
+    issued: z.record(z.string().max(200), z.string().max(100)).optional(),
+    /** Asker: delivery of the questionnaire to each invitee. */
+    deliveries: z
+      .record(
+        z.string().max(200),
+        z.object({
+          status: z.enum(['pending', 'delivered', 'failed']),
+          error: z.string().max(200).optional()
+        })
+      )
+      .optional(),
+    /** Invitee: the one-time pseudonym key, the token's blinding state and, once the asker answered, the token. */
+    pseudonymSecret: Bytes(64).optional(),
+    pseudonymKey: Bytes(32).optional(),
+    tokenState: Bytes(1024).optional(),
+    token: Bytes(64).optional(),
+    tokenError: z.string().max(200).optional(),
+    /** Invitee: the person's own answer, kept so they see (and may change) what they said. */
+    mine: z
+      .object({
+        seq: z.number().int().min(0).max(1_000_000),
+        body: z.record(z.string(), z.unknown()),
+        at: z.iso.datetime(),
+        anonymous: z.boolean(),
+        status: z.enum(['waiting', 'relayed', 'sent', 'failed']),
+        error: z.string().max(200).optional()
+      })
+      .strict()
+      .optional(),
+    /** Invitee: declined, or the person removed it. */
+    declined: z.boolean().optional()
+  })
+  .strict()
+
+/** An answer the asker accepted: only the pseudonym (never who), the latest `seq`, the answer. */
+export const QuestionnaireAnswerData = z
+  .object({
+    qid: QuestionnaireId,
+    pseudonym: z.string().max(100),
+    seq: z.number().int().min(0).max(1_000_000),
+    body: z.record(z.string(), z.unknown()),
+    /** Day of arrival only: finer times would help link an answer to who was online. */
+    day: z.string().max(10)
+  })
+  .strict()
+
+/** A sealed answer this node relays for another invitee: it cannot read it, and does not record who gave it. */
+export const QuestionnaireRelayData = z
+  .object({ qid: QuestionnaireId, sealed: Bytes(64 * 1024), hash: z.string().max(100) })
+  .strict()
+
 export const INTERNAL_TYPES = [
   'credential',
   'attestation',
@@ -336,7 +409,10 @@ export const INTERNAL_TYPES = [
   'statuslist',
   'composition',
   'share',
-  'verification'
+  'verification',
+  'questionnaire',
+  'qanswer',
+  'qrelay'
 ] as const
 export const STORED_TYPES = [...RECORD_TYPES, ...INTERNAL_TYPES] as const
 /** Every type the vault stores: the person's records and the node's own. */
@@ -352,7 +428,10 @@ export const STORED_SCHEMAS = {
   statuslist: StatusListData,
   composition: CompositionData,
   share: ShareData,
-  verification: VerificationData
+  verification: VerificationData,
+  questionnaire: QuestionnaireRecordData,
+  qanswer: QuestionnaireAnswerData,
+  qrelay: QuestionnaireRelayData
 } as const
 
 export interface RecordDataMap {
@@ -374,6 +453,9 @@ export interface StoredDataMap extends RecordDataMap {
   composition: z.infer<typeof CompositionData>
   share: z.infer<typeof ShareData>
   verification: z.infer<typeof VerificationData>
+  questionnaire: z.infer<typeof QuestionnaireRecordData>
+  qanswer: z.infer<typeof QuestionnaireAnswerData>
+  qrelay: z.infer<typeof QuestionnaireRelayData>
 }
 
 export function isRecordType(type: string): type is RecordType {

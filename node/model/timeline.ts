@@ -128,6 +128,17 @@ export function summarize(
       const d = data as StoredDataMap['outbox']
       return clean({ ...base, title: d.messageId, subtitle: d.to })
     }
+    case 'questionnaire': {
+      const d = data as StoredDataMap['questionnaire']
+      const body = (d.signed as { body?: { title?: unknown } }).body
+      const title = typeof body?.title === 'string' ? body.title.slice(0, 120) : d.qid
+      return clean({ ...base, kind: d.role, title, subtitle: d.qid })
+    }
+    case 'qanswer':
+    case 'qrelay': {
+      const d = data as StoredDataMap['qanswer' | 'qrelay']
+      return clean({ ...base, title: d.qid })
+    }
   }
 }
 

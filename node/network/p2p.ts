@@ -11,7 +11,7 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { gossipsub } from '@libp2p/gossipsub'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
@@ -75,6 +75,11 @@ export function didOfPeer(peerId: PeerId): string | null {
 
 export type MusetteLibp2p = Libp2p<Record<string, unknown>>
 
+/** The node's gossipsub service. */
+export function pubsubOf(libp2p: MusetteLibp2p): GossipSub {
+  return libp2p.services.pubsub as GossipSub
+}
+
 export class Network {
   private constructor(
     readonly libp2p: MusetteLibp2p,
@@ -111,7 +116,14 @@ export class Network {
             clientMode: false,
             peerInfoMapper: passthroughMapper
           }),
-          pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false }),
+          // Unsigned messages (no `from`, no seqno): what a questionnaire's relays publish must not name them,
+          // and company announcements carry their own signatures (by a DID or a per-company pseudonym).
+          // Message ids are then the SHA-256 of the data, so a republished answer is a duplicate.
+          pubsub: gossipsub({
+            allowPublishToZeroTopicPeers: true,
+            emitSelf: false,
+            globalSignaturePolicy: 'StrictNoSign'
+          }),
           relay: circuitRelayServer()
         }
       }

@@ -26,7 +26,16 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  options: { network?: boolean; vcApiOrigins?: string[]; p2pPort?: number; home?: string } = {}
+  options: {
+    network?: boolean
+    vcApiOrigins?: string[]
+    p2pPort?: number
+    home?: string
+    /** Relays' batch interval for anonymous questionnaires (s). */
+    batchSeconds?: number
+    /** The node's clock (questionnaires' closing dates). */
+    now?: () => Date
+  } = {}
 ): Promise<TestApi> {
   const { dir, cleanup } = options.home
     ? { dir: options.home, cleanup: async () => undefined }
@@ -34,8 +43,14 @@ export async function startTestApi(
   const { config, token } = await prepareHome(dir)
   const node = new MusetteNode({
     home: dir,
-    config: { ...config, p2pPort: options.p2pPort ?? 0, vcApiOrigins: options.vcApiOrigins ?? [] },
+    config: {
+      ...config,
+      p2pPort: options.p2pPort ?? 0,
+      vcApiOrigins: options.vcApiOrigins ?? [],
+      questionnaires: { batchSeconds: options.batchSeconds ?? config.questionnaires.batchSeconds }
+    },
     network: options.network ?? false,
+    now: options.now,
     kdfParams: FAST_KDF
   })
   await node.load()

@@ -1,0 +1,349 @@
+/**
+ * Anonymous questionnaires between five real nodes on 127.0.0.1, driven through their APIs: Émilie asks four
+ * contacts; each invitee's node gets its one blind token; answers travel sealed through another invitee and
+ * a gossipsub batch; results stay locked below the threshold; a changed answer replaces the earlier one.
+ * Then the bad cases, each refused with its reason while the nodes keep working: a non-invitee, a second
+ * token, a forged token, a replayed answer, an oversized message, a questionnaire that is not its sender's,
+ * a tampered questionnaire, an answer after the closing date.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { signAnswer, sealAnswer } from '../../protocols/questionnaire/crypto.ts'
+import { peerIdOfDid } from '../../protocols/peer.ts'
+import { exchange, QuestionnaireRefusedError, topicOf } from '../../protocols/questionnaire-wire/index.ts'
+import { pubsubOf } from '../../node/network/p2p.ts'
+import { freePortPair } from './cli-node.ts'
+import { api, startTestApi, type TestApi } from './helpers.ts'
+import type { StoredDataMap } from '../../node/model/records.ts'
+
+const PASS = 'une phrase de passe solide'
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 40_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v !== undefined) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 150))
+  }
+}
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof QuestionnaireRefusedError) return err.code
+    throw err
+  }
+  return 'ACCEPTED'
+}
+
+type View = Record<string, unknown> & {
+  qid: string
+  answered?: number
+  ready?: boolean
+  mine?: { seq: number; status: string }
+  results?: { count: number; locked: boolean; questions?: Array<Record<string, unknown>> }
+}
+
+const QUESTIONS = [
+  {
+    id: 'ecoute',
+    level: 'savoir-etre',
+    kind: 'scale',
+    text: 'Émilie sait-elle écouter ?',
+    low: 'Pas du tout',
+    high: 'Tout à fait'
+  },
+  {
+    id: 'force',
+    level: 'savoir-faire',
+    kind: 'single',
+    text: 'Son point fort ?',
+    options: ['La typographie', 'La gestion de projet', 'Le dessin']
+  },
+  { id: 'mot', level: 'savoir', kind: 'text', text: 'Un mot pour la décrire ?' }
+]
+
+describe('anonymous questionnaires between five nodes', () => {
+  let offsetMs = 0
+  const clock = () => new Date(Date.now() + offsetMs)
+  const nodes: TestApi[] = []
+  const names = ['Émilie', 'Karim', 'Sophie', 'Lucas', 'Inès', 'Zoé'] as const
+  const dids: string[] = []
+  let asker: TestApi
+  let invitees: TestApi[]
+  let outsider: TestApi
+  let qid = ''
+
+  beforeAll(async () => {
+    for (const name of names) {
+      const t = await startTestApi({
+        network: true,
+        p2pPort: await freePortPair(),
+        batchSeconds: 1,
+        now: clock
+      })
+      nodes.push(t)
+      const res = await api(t, '/api/identity', { body: { name, passphrase: PASS } })
+      expect(res.status).toBe(201)
+      dids.push(res.json().did as string)
+    }
+    asker = nodes[0]!
+    invitees = nodes.slice(1, 5)
+    outsider = nodes[5]!
+    // Émilie invites everyone (Zoé too: a contact, but not invited to the questionnaire)
+    for (const t of nodes.slice(1)) {
+      const inv = await api(asker, '/api/invitations', { body: {} })
+      const acc = await api(t, '/api/invitations/accept', { body: { invitation: inv.json().link as string } })
+      expect(acc.status, acc.body).toBe(200)
+    }
+  }, 120_000)
+
+  afterAll(async () => {
+    await Promise.allSettled(nodes.map((n) => n.close()))
+  })
+
+  it('offers ready-made templates in both languages', async () => {
+    const res = await api(asker, '/api/questionnaire-templates')
+    expect(res.status).toBe(200)
+    const langs = new Set((res.json().templates as { lang: string }[]).map((t) => t.lang))
+    expect([...langs].sort()).toEqual(['en', 'fr'])
+  })
+
+  it('refuses a questionnaire to a non-contact or with too few invitees', async () => {
+    const base = {
+      title: 'Test',
+      lang: 'fr',
+      questions: QUESTIONS,
+      closes: new Date(Date.now() + 3600_000).toISOString()
+    }
+    const stranger = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'
+    const r1 = await api(asker, '/api/questionnaires', {
+      body: { ...base, invitees: [dids[1], dids[2], stranger] }
+    })
+    expect(r1.status).toBe(409)
+    expect(r1.json().error?.code).toBe('NOT_A_CONTACT')
+    const r2 = await api(asker, '/api/questionnaires', { body: { ...base, invitees: [dids[1], dids[2]] } })
+    expect(r2.status).toBe(400)
+    expect(r2.json().error?.fields?.reason).toEqual(['TOO_FEW_INVITEES'])
+    const r3 = await api(asker, '/api/questionnaires', {
+      body: { ...base, invitees: dids.slice(1, 5), threshold: 2 }
+    })
+    expect(r3.status).toBe(400)
+  })
+
+  it('sends a signed questionnaire by name; every invitee gets it and one token', async () => {
+    const res = await api(asker, '/api/questionnaires', {
+      body: {
+        title: 'Comment me voyez-vous ?',
+        intro: 'Pour préparer mon bilan de compétences.',
+        lang: 'fr',
+        questions: QUESTIONS,
+        invitees: dids.slice(1, 5),
+        closes: new Date(Date.now() + 3600_000).toISOString(),
+        threshold: 3
+      }
+    })
+    expect(res.status, res.body).toBe(201)
+    qid = (res.json() as View).qid
+    expect(qid).toMatch(/^q[a-z2-7]+$/)
+    for (const t of invitees) {
+      const v = await until('the invitee to hold its token', async () => {
+        const r = await api(t, `/api/questionnaires/${qid}`)
+        return r.status === 200 && (r.json() as View).ready ? (r.json() as View) : undefined
+      })
+      expect(v.role).toBe('invitee')
+      expect(v.askerName).toBe('Émilie')
+    }
+    const a = (await api(asker, `/api/questionnaires/${qid}`)).json() as View
+    expect(a).toMatchObject({ role: 'asker', invited: 4, delivered: 4, tokens: 4, answered: 0 })
+    // Zoé, a contact who is not invited, never got it
+    expect((await api(outsider, `/api/questionnaires/${qid}`)).status).toBe(404)
+  })
+
+  const answer = (scale: number, choice: number, text: string) => ({
+    body: {
+      body: {
+        answers: [
+          { q: 'ecoute', scale },
+          { q: 'force', choice },
+          { q: 'mot', text }
+        ]
+      }
+    }
+  })
+
+  it('answers reach the asker through a relay, unsigned on the topic; results stay locked below 3', async () => {
+    const seen: Array<{ type: string; from?: unknown }> = []
+    pubsubOf(asker.node.network!.libp2p).addEventListener('message', (e) => {
+      if (e.detail.topic === topicOf(qid))
+        seen.push({ type: e.detail.type, from: (e.detail as { from?: unknown }).from })
+    })
+    const [karim, sophie, lucas] = invitees as [TestApi, TestApi, TestApi]
+    {
+      const r0 = await api(karim, `/api/questionnaires/${qid}/answer`, answer(5, 0, 'précise'))
+      expect(r0.status, r0.body).toBe(200)
+    }
+    expect((await api(sophie, `/api/questionnaires/${qid}/answer`, answer(4, 0, 'inventive'))).status).toBe(
+      200
+    )
+    await until('two answers at the asker', async () => {
+      const v = (await api(asker, `/api/questionnaires/${qid}`)).json() as View
+      return v.answered === 2 ? v : undefined
+    })
+    const locked = (await api(asker, `/api/questionnaires/${qid}`)).json() as View
+    expect(locked.results?.locked).toBe(true)
+    expect(locked.results?.questions ?? []).toEqual([])
+    for (const t of [karim, sophie]) {
+      const mine = ((await api(t, `/api/questionnaires/${qid}`)).json() as View).mine
+      expect(mine).toMatchObject({ seq: 1, status: 'relayed' })
+    }
+    // what reached the asker on the topic carries no author
+    expect(seen.length).toBeGreaterThanOrEqual(2)
+    for (const m of seen) {
+      expect(m.type).toBe('unsigned')
+      expect(m.from).toBeUndefined()
+    }
+    // the asker's vault keeps answers under pseudonyms: no invitee DID anywhere in them
+    const kept = JSON.stringify((await asker.node.vault.list('qanswer')).map((r) => r.data))
+    for (const did of dids) expect(kept).not.toContain(did)
+
+    expect((await api(lucas, `/api/questionnaires/${qid}/answer`, answer(4, 2, 'drôle'))).status).toBe(200)
+    const open = await until('the third answer', async () => {
+      const v = (await api(asker, `/api/questionnaires/${qid}`)).json() as View
+      return v.answered === 3 ? v : undefined
+    })
+    expect(open.results?.locked).toBe(false)
+    expect(open.results?.count).toBe(3)
+    expect(JSON.stringify(open.results)).toContain('précise')
+  })
+
+  it('a changed answer replaces the earlier one (higher seq); the count stays', async () => {
+    const karim = invitees[0]!
+    expect((await api(karim, `/api/questionnaires/${qid}/answer`, answer(2, 1, 'exigeante'))).status).toBe(
+      200
+    )
+    const v = await until('the new answer', async () => {
+      const r = (await api(asker, `/api/questionnaires/${qid}`)).json() as View
+      return JSON.stringify(r.results).includes('exigeante') ? r : undefined
+    })
+    expect(v.answered).toBe(3)
+    expect(JSON.stringify(v.results)).not.toContain('précise')
+    expect(((await api(karim, `/api/questionnaires/${qid}`)).json() as View).mine?.seq).toBe(2)
+  })
+
+  it('refuses bad input with a reason and keeps working', async () => {
+    const askerPeer = peerIdOfDid(dids[0]!)
+    const karim = invitees[0]!
+    const karimLibp2p = karim.node.network!.libp2p
+    const outsiderLibp2p = outsider.node.network!.libp2p
+    const blinded = new Uint8Array(32).fill(7)
+
+    // a token for a non-invitee, and a second token for an invitee
+    expect(await refusal(exchange(outsiderLibp2p, askerPeer, { type: 'token', qid, blinded }))).toBe(
+      'NOT_INVITED'
+    )
+    expect(await refusal(exchange(karimLibp2p, askerPeer, { type: 'token', qid, blinded }))).toBe('DUPLICATE')
+
+    // a forged token, and a replay of an earlier answer, sent directly
+    const rec = (await karim.node.vault.list('questionnaire'))[0]!.data as StoredDataMap['questionnaire']
+    const body = (rec.signed as { body: { sealKey: Uint8Array } }).body
+    const sign = (token: Uint8Array, seq: number) =>
+      sealAnswer(
+        body.sealKey,
+        qid,
+        signAnswer({
+          id: qid,
+          pseudonymSecret: rec.pseudonymSecret!,
+          pseudonymKey: rec.pseudonymKey!,
+          token,
+          seq,
+          body: { answers: [{ q: 'ecoute', scale: 1 }] }
+        })
+      )
+    expect(
+      await refusal(
+        exchange(karimLibp2p, askerPeer, { type: 'answer', qid, sealed: sign(new Uint8Array(64), 9) })
+      )
+    ).toBe('FORGED_TOKEN')
+    expect(
+      await refusal(exchange(karimLibp2p, askerPeer, { type: 'answer', qid, sealed: sign(rec.token!, 1) }))
+    ).toBe('REPLAY')
+    // an answer from a non-invitee, sent directly
+    expect(
+      await refusal(exchange(outsiderLibp2p, askerPeer, { type: 'answer', qid, sealed: sign(rec.token!, 5) }))
+    ).toBe('NOT_INVITED')
+    // garbage that is not an answer at all, on the topic: the asker's validator rejects it
+    const validator = pubsubOf(asker.node.network!.libp2p).topicValidators.get(topicOf(qid))!
+    expect(
+      await validator(peerIdOfDid(dids[1]!), {
+        type: 'unsigned',
+        topic: topicOf(qid),
+        data: new Uint8Array(100).fill(1)
+      })
+    ).toBe(TopicValidatorResult.Reject)
+
+    // oversized: refused before it is read
+    const big = new Uint8Array(200 * 1024)
+    await expect(exchange(karimLibp2p, askerPeer, { type: 'relay', qid, sealed: big })).rejects.toThrow()
+
+    // a questionnaire that is not its sender's, and a tampered one
+    const lucasPeer = peerIdOfDid(dids[3]!)
+    const signed = rec.signed as { body: Record<string, unknown>; sig: Uint8Array }
+    expect(
+      await refusal(
+        exchange(karimLibp2p, lucasPeer, { type: 'questionnaire', id: crypto.randomUUID(), signed })
+      )
+    ).toBe('WRONG_SENDER')
+    const tampered = { ...signed, body: { ...signed.body, title: 'Autre chose' } }
+    expect(
+      await refusal(
+        exchange(asker.node.network!.libp2p, lucasPeer, {
+          type: 'questionnaire',
+          id: crypto.randomUUID(),
+          signed: tampered
+        })
+      )
+    ).toBe('INVALID_QUESTIONNAIRE')
+
+    // still working: Inès answers and it counts
+    const ines = invitees[3]!
+    expect((await api(ines, `/api/questionnaires/${qid}/answer`, answer(3, 1, 'calme'))).status).toBe(200)
+    await until('the fourth answer', async () => {
+      const v = (await api(asker, `/api/questionnaires/${qid}`)).json() as View
+      return v.answered === 4 ? v : undefined
+    })
+  })
+
+  it('after the closing date: answering is refused, and late answers are not taken', async () => {
+    const karim = invitees[0]!
+    const rec = (await karim.node.vault.list('questionnaire'))[0]!.data as StoredDataMap['questionnaire']
+    offsetMs = 2 * 3600_000
+    const res = await api(karim, `/api/questionnaires/${qid}/answer`, answer(1, 1, 'trop tard'))
+    expect(res.status).toBe(409)
+    expect(res.json().error?.fields?.reason).toEqual(['CLOSED'])
+    const body = (rec.signed as { body: { sealKey: Uint8Array } }).body
+    const sealed = sealAnswer(
+      body.sealKey,
+      qid,
+      signAnswer({
+        id: qid,
+        pseudonymSecret: rec.pseudonymSecret!,
+        pseudonymKey: rec.pseudonymKey!,
+        token: rec.token!,
+        seq: 50,
+        body: { answers: [{ q: 'ecoute', scale: 1 }] }
+      })
+    )
+    expect(
+      await refusal(
+        exchange(karim.node.network!.libp2p, peerIdOfDid(dids[0]!), { type: 'answer', qid, sealed })
+      )
+    ).toBe('CLOSED')
+    const v = (await api(asker, `/api/questionnaires/${qid}`)).json() as View
+    expect(v.answered).toBe(4)
+    expect(v.open).toBe(false)
+    offsetMs = 0
+  })
+})
