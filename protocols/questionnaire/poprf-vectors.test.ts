@@ -101,7 +101,8 @@ const L = 2n ** 252n + 27742317777372353535851937790883648493n
  */
 function fixedScalar(scalarHex: string) {
   const s = bytesToNumberLE(hexToBytes(scalarHex))
-  return (length: number): Uint8Array => {
+  expect(s > 0n && s < L).toBe(true)
+  return (length = 48) => {
     expect(length).toBe(48)
     return numberToBytesLE(s - 1n, length)
   }
