@@ -63,8 +63,10 @@ type QData = StoredDataMap['questionnaire']
 
 /** Answers arriving this long after the closing date are still taken (relays' last batches in flight). */
 export const CLOSING_GRACE_MS = 5 * 60_000
-/** How often pending work (deliveries, tokens, waiting answers) is retried without a peer connecting. */
+/** How often pending work (deliveries, tokens, waiting answers) is retried without a peer connecting (at most). */
 export const PUMP_INTERVAL_MS = 15_000
+/** How often a waiting answer looks the other invitees up in the DHT (at most). */
+export const DISCOVERY_INTERVAL_MS = 60_000
 /** Sealed answers one invitee may hand one relay for one questionnaire (each change of answer is one). */
 export const MAX_RELAYS_PER_SENDER = 20
 /** Sealed answers a relay holds for one questionnaire. */
@@ -164,7 +166,9 @@ export class Questionnaires {
     for (const rec of await this.#list())
       if (this.#isOpen(rec.data, CLOSING_GRACE_MS)) this.#subscribe(rec.data)
     this.#libp2p.addEventListener('peer:connect', this.#onPeer)
-    this.#pumpTimer = setInterval(() => this.pump(), PUMP_INTERVAL_MS)
+    // a node set to publish often (tests, demos) also retries often
+    const batchMs = this.#settings().batchSeconds * 1000
+    this.#pumpTimer = setInterval(() => this.pump(), Math.min(PUMP_INTERVAL_MS, Math.max(1000, batchMs)))
     this.#pumpTimer.unref?.()
     this.#scheduleFlush()
     this.pump()
@@ -546,8 +550,9 @@ export class Questionnaires {
     if (online.length > 0) return online
     // look every invitee up (not only the one we will pick): the DHT peers learn nothing about our choice
     const key = body.invitees.join()
-    if (this.#now().getTime() - (this.#lastDiscovery.get(key) ?? 0) < 60_000) return []
-    this.#lastDiscovery.set(key, this.#now().getTime())
+    const every = Math.min(DISCOVERY_INTERVAL_MS, Math.max(2000, this.#settings().batchSeconds * 5000))
+    if (Date.now() - (this.#lastDiscovery.get(key) ?? 0) < every) return []
+    this.#lastDiscovery.set(key, Date.now())
     const found = await Promise.allSettled(
       others.map(async (d) => {
         const peer = peerIdOfDid(d)

@@ -1,14 +1,19 @@
 /**
- * Anonymous questionnaires between five real nodes on 127.0.0.1, driven through their APIs: Émilie asks four
- * contacts; each invitee's node gets its one blind token; answers travel sealed through another invitee and
- * a gossipsub batch; results stay locked below the threshold; a changed answer replaces the earlier one.
+ * Anonymous questionnaires between six real nodes on 127.0.0.1 (and a seventh, not invited), driven through
+ * their APIs: Émilie asks five contacts; each invitee's node gets its one blind token; an answer waits while no
+ * other invitee is online; answers travel sealed through another invitee and a gossipsub batch, and each one
+ * reaches the asker from a relay, not from its author; nothing the asker keeps or receives names an invitee;
+ * results stay locked below the threshold; a changed answer replaces the earlier one.
  * Then the bad cases, each refused with its reason while the nodes keep working: a non-invitee, a second
  * token, a forged token, a replayed answer, an oversized message, a questionnaire that is not its sender's,
  * a tampered questionnaire, an answer after the closing date.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import { signAnswer, sealAnswer } from '../../protocols/questionnaire/crypto.ts'
+import * as dagCbor from '@ipld/dag-cbor'
+import { base64url } from 'multiformats/bases/base64'
+import { publicKeyFromDidKey } from '../../credentials/did-key.ts'
+import { encodeAnswer, openAnswer, signAnswer, sealAnswer } from '../../protocols/questionnaire/crypto.ts'
 import { peerIdOfDid } from '../../protocols/peer.ts'
 import { exchange, QuestionnaireRefusedError, topicOf } from '../../protocols/questionnaire-wire/index.ts'
 import { pubsubOf } from '../../node/network/p2p.ts'
@@ -69,7 +74,7 @@ describe('anonymous questionnaires between five nodes', () => {
   let offsetMs = 0
   const clock = () => new Date(Date.now() + offsetMs)
   const nodes: TestApi[] = []
-  const names = ['Émilie', 'Karim', 'Sophie', 'Lucas', 'Inès', 'Zoé'] as const
+  const names = ['Émilie', 'Karim', 'Sophie', 'Lucas', 'Inès', 'Zoé', 'Yann'] as const
   const dids: string[] = []
   let asker: TestApi
   let invitees: TestApi[]
@@ -90,9 +95,9 @@ describe('anonymous questionnaires between five nodes', () => {
       dids.push(res.json().did as string)
     }
     asker = nodes[0]!
-    invitees = nodes.slice(1, 5)
-    outsider = nodes[5]!
-    // Émilie invites everyone (Zoé too: a contact, but not invited to the questionnaire)
+    invitees = nodes.slice(1, 6)
+    outsider = nodes[6]!
+    // Émilie invites everyone (Yann too: a contact, but not invited to the questionnaire)
     for (const t of nodes.slice(1)) {
       const inv = await api(asker, '/api/invitations', { body: {} })
       const acc = await api(t, '/api/invitations/accept', { body: { invitation: inv.json().link as string } })
@@ -128,7 +133,7 @@ describe('anonymous questionnaires between five nodes', () => {
     expect(r2.status).toBe(400)
     expect(r2.json().error?.fields?.reason).toEqual(['TOO_FEW_INVITEES'])
     const r3 = await api(asker, '/api/questionnaires', {
-      body: { ...base, invitees: dids.slice(1, 5), threshold: 2 }
+      body: { ...base, invitees: dids.slice(1, 6), threshold: 2 }
     })
     expect(r3.status).toBe(400)
   })
@@ -140,7 +145,7 @@ describe('anonymous questionnaires between five nodes', () => {
         intro: 'Pour préparer mon bilan de compétences.',
         lang: 'fr',
         questions: QUESTIONS,
-        invitees: dids.slice(1, 5),
+        invitees: dids.slice(1, 6),
         closes: new Date(Date.now() + 3600_000).toISOString(),
         threshold: 3
       }
@@ -157,8 +162,8 @@ describe('anonymous questionnaires between five nodes', () => {
       expect(v.askerName).toBe('Émilie')
     }
     const a = (await api(asker, `/api/questionnaires/${qid}`)).json() as View
-    expect(a).toMatchObject({ role: 'asker', invited: 4, delivered: 4, tokens: 4, answered: 0 })
-    // Zoé, a contact who is not invited, never got it
+    expect(a).toMatchObject({ role: 'asker', invited: 5, delivered: 5, tokens: 5, answered: 0 })
+    // Yann, a contact who is not invited, never got it
     expect((await api(outsider, `/api/questionnaires/${qid}`)).status).toBe(404)
   })
 
@@ -174,17 +179,47 @@ describe('anonymous questionnaires between five nodes', () => {
     }
   })
 
-  it('answers reach the asker through a relay, unsigned on the topic; results stay locked below 3', async () => {
-    const seen: Array<{ type: string; from?: unknown }> = []
-    pubsubOf(asker.node.network!.libp2p).addEventListener('message', (e) => {
-      if (e.detail.topic === topicOf(qid))
-        seen.push({ type: e.detail.type, from: (e.detail as { from?: unknown }).from })
+  // every answer message the asker's gossipsub took: who handed it over, and its bytes
+  const received: Array<{ source: string; type: string; from?: unknown; data: Uint8Array }> = []
+
+  it('an answer waits while no other invitee is online, then goes through one', async () => {
+    pubsubOf(asker.node.network!.libp2p).addEventListener('gossipsub:message', (e) => {
+      const { propagationSource, msg } = e.detail
+      if (msg.topic !== topicOf(qid)) return
+      received.push({
+        source: propagationSource.toString(),
+        type: msg.type,
+        from: (msg as { from?: unknown }).from,
+        data: msg.data
+      })
     })
-    const [karim, sophie, lucas] = invitees as [TestApi, TestApi, TestApi]
-    {
-      const r0 = await api(karim, `/api/questionnaires/${qid}/answer`, answer(5, 0, 'précise'))
-      expect(r0.status, r0.body).toBe(200)
+    const [karim, ...others] = invitees as [TestApi, ...TestApi[]]
+    for (const t of others) expect((await api(t, '/api/lock', { method: 'POST' })).status).toBe(200)
+    const r0 = await api(karim, `/api/questionnaires/${qid}/answer`, answer(5, 0, 'précise'))
+    expect(r0.status, r0.body).toBe(200)
+    await new Promise((r) => setTimeout(r, 3000))
+    expect(((await api(karim, `/api/questionnaires/${qid}`)).json() as View).mine).toMatchObject({
+      seq: 1,
+      status: 'waiting'
+    })
+    expect(((await api(asker, `/api/questionnaires/${qid}`)).json() as View).answered).toBe(0)
+    // Sophie comes back: Karim's node finds her and hands her the sealed answer; her batch reaches Émilie
+    expect((await api(others[0]!, '/api/unlock', { body: { passphrase: PASS } })).status).toBe(200)
+    await until('Karim’s answer relayed', async () => {
+      const mine = ((await api(karim, `/api/questionnaires/${qid}`)).json() as View).mine
+      return mine?.status === 'relayed' ? mine : undefined
+    })
+    await until('one answer at the asker', async () => {
+      const v = (await api(asker, `/api/questionnaires/${qid}`)).json() as View
+      return v.answered === 1 ? v : undefined
+    })
+    for (const t of others.slice(1)) {
+      expect((await api(t, '/api/unlock', { body: { passphrase: PASS } })).status).toBe(200)
     }
+  })
+
+  it('answers reach the asker through a relay, unsigned on the topic; results stay locked below 3', async () => {
+    const [karim, sophie, lucas] = invitees as [TestApi, TestApi, TestApi]
     expect((await api(sophie, `/api/questionnaires/${qid}/answer`, answer(4, 0, 'inventive'))).status).toBe(
       200
     )
@@ -199,15 +234,6 @@ describe('anonymous questionnaires between five nodes', () => {
       const mine = ((await api(t, `/api/questionnaires/${qid}`)).json() as View).mine
       expect(mine).toMatchObject({ seq: 1, status: 'relayed' })
     }
-    // what reached the asker on the topic carries no author
-    expect(seen.length).toBeGreaterThanOrEqual(2)
-    for (const m of seen) {
-      expect(m.type).toBe('unsigned')
-      expect(m.from).toBeUndefined()
-    }
-    // the asker's vault keeps answers under pseudonyms: no invitee DID anywhere in them
-    const kept = JSON.stringify((await asker.node.vault.list('qanswer')).map((r) => r.data))
-    for (const did of dids) expect(kept).not.toContain(did)
 
     expect((await api(lucas, `/api/questionnaires/${qid}/answer`, answer(4, 2, 'drôle'))).status).toBe(200)
     const open = await until('the third answer', async () => {
@@ -314,6 +340,58 @@ describe('anonymous questionnaires between five nodes', () => {
       const v = (await api(asker, `/api/questionnaires/${qid}`)).json() as View
       return v.answered === 4 ? v : undefined
     })
+  })
+
+  it('nothing the asker kept or received ties an answer to its invitee', async () => {
+    const contains = (hay: Uint8Array, needle: Uint8Array): boolean => {
+      outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+        for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer
+        return true
+      }
+      return false
+    }
+    const people = await Promise.all(
+      invitees.map(async (t, i) => {
+        const did = dids[i + 1]!
+        const rec = (await t.node.vault.list('questionnaire'))[0]!.data as StoredDataMap['questionnaire']
+        return {
+          did,
+          peerId: peerIdOfDid(did).toString(),
+          key: publicKeyFromDidKey(did),
+          pseudonym: base64url.baseEncode(rec.pseudonymKey!)
+        }
+      })
+    )
+    const identifying = (bytes: Uint8Array): string[] => {
+      const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
+      return people.flatMap((p) =>
+        [
+          text.includes(p.did) ? `${p.did} (DID)` : '',
+          text.includes(p.peerId) ? `${p.peerId} (PeerId)` : '',
+          contains(bytes, p.key) ? `${p.did} (key)` : ''
+        ].filter(Boolean)
+      )
+    }
+    // what it stored: the answers under their pseudonyms
+    const kept = await asker.node.vault.list('qanswer')
+    expect(kept.length).toBe(4)
+    for (const r of kept) expect(identifying(dagCbor.encode(r.data))).toEqual([])
+
+    // what it received on the topic: unsigned, from a relay, never from the answer's author
+    const q = (await asker.node.vault.list('questionnaire'))[0]!.data as StoredDataMap['questionnaire']
+    const authors = new Set<string>()
+    expect(received.length).toBeGreaterThanOrEqual(5) // four answers and one change
+    for (const m of received) {
+      expect(m.type).toBe('unsigned')
+      expect(m.from).toBeUndefined()
+      const opened = openAnswer(q.sealSecret!, qid, m.data)
+      const author = people.find((p) => p.pseudonym === base64url.baseEncode(opened.pseudonym))
+      expect(author, 'an answer from a pseudonym no invitee holds').toBeDefined()
+      authors.add(author!.did)
+      expect(m.source).not.toBe(author!.peerId)
+      expect(identifying(encodeAnswer(opened))).toEqual([])
+    }
+    expect(authors.size).toBe(4)
   })
 
   it('after the closing date: answering is refused, and late answers are not taken', async () => {
