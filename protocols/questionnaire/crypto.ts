@@ -351,9 +351,11 @@ export function evaluateToken(tokenSecret: Uint8Array, id: string, blinded: Uint
   try {
     out = poprf(id).blindEvaluate(tokenSecret, blinded)
   } catch (err) {
-    throw new QuestionnaireError('MALFORMED', 'the blinded element is not a ristretto255 element', {
-      cause: err
-    })
+    throw new QuestionnaireError(
+      'MALFORMED',
+      'cannot evaluate: the blinded element is not a non-identity ristretto255 element (or the secret is invalid)',
+      { cause: err }
+    )
   }
   return concat(out.evaluated, out.proof)
 }
