@@ -63,21 +63,22 @@ function walkValue(value: unknown, key: string, w: Walk, depth: number): unknown
   if (typeof value === 'string') {
     if (key === '@context' || key === 'type' || key === '@type') {
       if (key === '@context' && !isKnownContext(value)) w.ok = false
-      w.shape.push(JSON.stringify(value))
+      w.shape.push(JSON.stringify(value), ',')
       return value
     }
     if (LOOKS_LIKE_PH.test(value) || w.strings.length >= MAX_STRINGS) w.ok = false
     const index = w.strings.length
     w.strings.push(value)
     if (w.keep?.has(index)) {
-      w.shape.push(JSON.stringify(value))
+      w.shape.push(JSON.stringify(value), ',')
       return value
     }
-    w.shape.push('$')
+    w.shape.push('$,')
     return `${PH_PREFIX}${index}`
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
-    w.shape.push(JSON.stringify(value))
+    // every scalar token ends with a comma: [1, 23] and [12, 3] must not share a shape
+    w.shape.push(JSON.stringify(value), ',')
     return value
   }
   if (Array.isArray(value)) {
