@@ -1,7 +1,7 @@
 /**
- * `npm run demo`: three Musette nodes on this machine — Émilie (the seed report's persona, a young
- * freelance graphic designer with much volunteering) and two former colleagues, Karim and Sophie — each
- * with its own profile, ports and sample data, connected to each other over 127.0.0.1.
+ * `npm run demo`: four Musette nodes on this machine — Émilie (the seed report's persona, a young
+ * freelance graphic designer with much volunteering), two former colleagues, Karim and Sophie, and Inès,
+ * her classmate — each with its own profile, ports and sample data, connected to each other over 127.0.0.1.
  *
  *   npm run demo [-- --fresh] [-- --base-port 7380] [-- --dir DIR]
  *
@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { prepareHome } from '../node/home.ts'
+import { prepareHome, writeConfig } from '../node/home.ts'
 import { CreateRecordInput } from '../node/model/records.ts'
 import { MusetteNode } from '../node/service.ts'
 
@@ -30,7 +30,9 @@ const Persona = z.object({
   records: z.array(CreateRecordInput)
 })
 
-const PERSONAS = ['emilie', 'karim', 'sophie'] as const
+const PERSONAS = ['emilie', 'karim', 'sophie', 'ines'] as const
+/** Demo relays publish questionnaire answers every few seconds, so the demo shows results at once. */
+const DEMO_BATCH_SECONDS = 5
 
 interface Running {
   key: string
@@ -149,6 +151,58 @@ async function seedAttestations(running: Running[]): Promise<void> {
   out('Seeded attestations: Karim and Sophie attested two of Émilie’s skills; Karim asked Émilie for one.')
 }
 
+/**
+ * First run only: Émilie asks Karim, Sophie and Inès how they see her savoir-être (the French template);
+ * Karim and Sophie answer (anonymously, through their nodes); Inès has not yet — answer as Inès in her UI
+ * and Émilie's results open (three answers are needed).
+ */
+async function seedQuestionnaire(running: Running[]): Promise<void> {
+  const [emilie, karim, sophie, ines] = running
+  if (!emilie || !karim || !sophie || !ines) return
+  const mine = (await call(emilie, '/api/questionnaires')) as { questionnaires: unknown[] }
+  if (mine.questionnaires.length > 0) return
+  const { templates } = (await call(emilie, '/api/questionnaire-templates')) as {
+    templates: Array<{ id: string; lang: string; title: string; intro: string; questions: unknown[] }>
+  }
+  const template = templates.find((t) => t.lang === 'fr' && t.id === 'savoir-etre') ?? templates[0]
+  if (!template) return
+  const created = (await call(emilie, '/api/questionnaires', {
+    title: template.title,
+    intro: template.intro,
+    lang: 'fr',
+    questions: template.questions,
+    invitees: [karim.did, sophie.did, ines.did],
+    closes: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+    threshold: 3
+  })) as { qid: string }
+  type Question = { id: string; kind: string; options?: string[] }
+  const answerOf = (scale: number, text: string) => ({
+    answers: (template.questions as Question[]).map((q, i) =>
+      q.kind === 'scale'
+        ? { q: q.id, scale: Math.min(5, scale + (i % 2)) }
+        : q.kind === 'single'
+          ? { q: q.id, choice: 0 }
+          : q.kind === 'multiple'
+            ? { q: q.id, choices: [0, 1].filter((c) => c < (q.options?.length ?? 0)) }
+            : { q: q.id, text }
+    )
+  })
+  for (const [who, scale, text] of [
+    [karim, 4, 'Elle écoute vraiment avant de proposer, et elle tient ses délais.'],
+    [sophie, 3, 'Toujours disponible pour La Bricole, parfois trop : elle dit rarement non.']
+  ] as const) {
+    const ready = await until(async () => {
+      // 404 until the questionnaire has arrived
+      const v = (await call(who, `/api/questionnaires/${created.qid}`).catch(() => ({}))) as {
+        ready?: boolean
+      }
+      return v.ready ? v : undefined
+    })
+    if (ready) await call(who, `/api/questionnaires/${created.qid}/answer`, { body: answerOf(scale, text) })
+  }
+  out('Seeded a questionnaire: Émilie asked Karim, Sophie and Inès; Karim and Sophie answered, Inès has not.')
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -181,7 +235,9 @@ async function main(): Promise<void> {
   const dids = new Map<string, string>()
   for (const p of personas) {
     const home = join(dir, p.key)
-    const { config } = await prepareHome(home)
+    const prepared = await prepareHome(home)
+    const config = { ...prepared.config, questionnaires: { batchSeconds: DEMO_BATCH_SECONDS } }
+    await writeConfig(home, config)
     const node = new MusetteNode({ home, config, network: false })
     await node.load()
     const fresh = node.state === 'uninitialized'
@@ -209,7 +265,7 @@ async function main(): Promise<void> {
     await node.stop()
   }
 
-  // 2. Start the three nodes as a user would (`musette start`), each with its ports.
+  // 2. Start the nodes as a user would (`musette start`), each with its ports.
   const running: Running[] = []
   const stopAll = () => {
     for (const r of running) r.child.kill('SIGTERM')
@@ -249,6 +305,9 @@ async function main(): Promise<void> {
       }
     }
     await seedAttestations(running)
+    await seedQuestionnaire(running).catch((err: unknown) => {
+      out(`(could not seed the questionnaire: ${err instanceof Error ? err.message : String(err)})`)
+    })
     for (const r of running) {
       const st = (await call(r, '/api/status')) as { peers: unknown[] }
       r.child.stdout?.resume()
@@ -260,7 +319,7 @@ async function main(): Promise<void> {
       out(`  Passphrase: ${r.passphrase}`)
     }
     out('')
-    out(`Profiles in ${dir}. Ctrl-C stops the three nodes.`)
+    out(`Profiles in ${dir}. Ctrl-C stops the four nodes.`)
   } catch (err) {
     stopAll()
     throw err

@@ -1,6 +1,7 @@
 /**
  * Checks the demo network's sample data: every record must be a valid `CreateRecordInput`, and the
- * three personas must stay consistent with one another (they list each other as contacts).
+ * personas must stay consistent with one another (Émilie, Karim and Sophie list each other as contacts;
+ * Inès, Émilie's classmate, knows Émilie).
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -18,9 +19,17 @@ const load = (file: string): Persona =>
 const PERSONAS = {
   emilie: load('emilie.json'),
   karim: load('karim.json'),
-  sophie: load('sophie.json')
+  sophie: load('sophie.json'),
+  ines: load('ines.json')
 }
-const NAMES = ['Émilie Laurent', 'Karim Benali', 'Sophie Marchand']
+const NAMES = ['Émilie Laurent', 'Karim Benali', 'Sophie Marchand', 'Inès Moreau']
+/** Whom each persona must list as a contact. */
+const KNOWS: Record<string, string[]> = {
+  'Émilie Laurent': ['Karim Benali', 'Sophie Marchand', 'Inès Moreau'],
+  'Karim Benali': ['Émilie Laurent', 'Sophie Marchand'],
+  'Sophie Marchand': ['Émilie Laurent', 'Karim Benali'],
+  'Inès Moreau': ['Émilie Laurent']
+}
 
 const ofType = (p: Persona, type: string) => p.records.filter((r) => r.type === type)
 const count = (p: Persona, type: string) => ofType(p, type).length
@@ -46,10 +55,10 @@ describe('demo data', () => {
         expect(failures, failures.join('\n')).toEqual([])
       })
 
-      it('lists the two other personas as contacts, without a DID', () => {
+      it('lists the personas it knows as contacts, without a DID', () => {
         const contacts = ofType(persona, 'contact')
         const names = contacts.map((c) => c.data.name)
-        for (const other of NAMES.filter((n) => n !== persona.name)) {
+        for (const other of KNOWS[persona.name] ?? []) {
           expect(names).toContain(other)
         }
         expect(names).not.toContain(persona.name)
@@ -119,7 +128,7 @@ describe('demo data', () => {
     })
   })
 
-  for (const key of ['karim', 'sophie'] as const) {
+  for (const key of ['karim', 'sophie', 'ines'] as const) {
     it(`${key} has 15 to 20 records, with facets, experiences, skills and contacts`, () => {
       const persona = PERSONAS[key]
       expect(persona.records.length).toBeGreaterThanOrEqual(15)

@@ -12,7 +12,7 @@ describe('npm run demo', () => {
   })
   afterAll(() => cleanup())
 
-  it('starts three nodes with sample data, connected to each other, and prints their URLs', async () => {
+  it('starts four nodes with sample data, connected to each other, and prints their URLs', async () => {
     // a base port away from the default 7380, so a demo the developer runs does not collide
     const base = 20000 + Math.floor(Math.random() * 20000)
     const child = spawn(
@@ -43,8 +43,9 @@ describe('npm run demo', () => {
         }, 100)
       })
       const urls = [...text.matchAll(/Open:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([\w-]+)/g)]
-      expect(urls.length).toBe(3)
-      expect(text.match(/— 2 peers connected/g)?.length).toBe(3)
+      expect(urls.length).toBe(4)
+      expect(text.match(/— 3 peers connected/g)?.length).toBe(4)
+      expect(text).toContain('Seeded a questionnaire')
       // Émilie's node holds her sample data, with her two colleagues as contacts carrying their DIDs
       const [, url, token] = urls[0] ?? []
       const contacts = (await (
@@ -53,7 +54,12 @@ describe('npm run demo', () => {
       const withDid = contacts.records
         .filter((c) => c.data.did?.startsWith('did:key:'))
         .map((c) => c.data.name)
-      expect(withDid.sort()).toEqual(['Karim Benali', 'Sophie Marchand'])
+      expect(withDid.sort()).toEqual(['Inès Moreau', 'Karim Benali', 'Sophie Marchand'])
+      // her questionnaire went to three contacts; two answered so far, so the results are still closed
+      const list = (await (
+        await fetch(`${url}/api/questionnaires`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as { questionnaires: Array<{ role: string; invited: number; delivered: number }> }
+      expect(list.questionnaires).toMatchObject([{ role: 'asker', invited: 3, delivered: 3 }])
       const timeline = (await (
         await fetch(`${url}/api/timeline`, { headers: { authorization: `Bearer ${token}` } })
       ).json()) as { total: number }
