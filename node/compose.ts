@@ -8,7 +8,9 @@
  * loses its organisation, exact dates and description; a skill keeps its name only. A signed credential
  * cannot be blurred: it is shown whole or hidden. Hidden items leave no trace in the presentation.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { deflateRawSync } from 'node:zlib'
+import QRCode from 'qrcode'
 import { createPresentation, issueCredential, signPresentation } from '../credentials/issue.ts'
 import { selfDeclaration } from '../credentials/open-badges.ts'
 import { statusEntry } from '../credentials/status-list.ts'
@@ -151,6 +153,8 @@ export interface PresentationOptions {
   deferLog?: boolean
   /** Gives self-declared credentials a status entry, so the person can withdraw them later. */
   status?: { allocate(): Promise<{ listId: string; index: number }> }
+  /** How long self-declared items vouch for themselves, even when bound to a challenge. */
+  validForMs?: number
 }
 
 /** Sign a presentation of a composition and log it in the share ledger. */
@@ -159,14 +163,20 @@ export async function makePresentation(
   identity: Identity,
   composition: AnyRecord,
   options: PresentationOptions = {}
-): Promise<{ presentation: Record<string, unknown>; share: AnyRecord; log: () => Promise<AnyRecord> }> {
+): Promise<{
+  presentation: Record<string, unknown>
+  share: AnyRecord
+  items: PresentedItem[]
+  log: () => Promise<AnyRecord>
+}> {
   const now = options.now ?? new Date()
   const seed = vault.secrets.identitySeed
   const holder = { did: identity.did, name: vault.secrets.name }
   const items = await previewComposition(vault, composition, identity.did)
   const bound = options.challenge !== undefined
   const challenge = options.challenge ?? randomBytes(16).toString('base64url')
-  const validUntil = bound ? undefined : new Date(now.getTime() + UNBOUND_VALIDITY_MS).toISOString()
+  const validFor = options.validForMs ?? (bound ? undefined : UNBOUND_VALIDITY_MS)
+  const validUntil = validFor === undefined ? undefined : new Date(now.getTime() + validFor).toISOString()
   const credentials: Record<string, unknown>[] = []
   const ledger: StoredDataMap['share']['items'] = []
   for (const item of items) {
@@ -242,6 +252,78 @@ export async function makePresentation(
     source: { kind: 'manual' as const, at: now.toISOString() }
   }
   const log = () => vault.put(entry)
-  if (options.deferLog) return { presentation, share: undefined as unknown as AnyRecord, log }
-  return { presentation, share: await log(), log }
+  if (options.deferLog) return { presentation, share: undefined as unknown as AnyRecord, items, log }
+  return { presentation, share: await log(), items, log }
+}
+
+/** A printed CV is read later than a file exchanged on the spot: its self-declared items last 90 days. */
+export const PRINTED_CV_VALIDITY_MS = 90 * 24 * 3600_000
+/** The domain a printed CV's presentation is bound to (no verifier asked for it). */
+export const PRINTED_CV_DOMAIN = 'musette:printed-cv'
+/** The recipient logged in the share ledger when the person names none. */
+export const PRINTED_CV_RECIPIENT = 'printed CV'
+/** QR text carrying the whole signed file: the prefix, then base64url(deflate-raw(file)). */
+export const QR_EMBEDDED_PREFIX = 'MUSETTE-VP1:'
+/** QR text carrying only the file's fingerprint: the prefix, then base64url(SHA-256(file)). */
+export const QR_FINGERPRINT_PREFIX = 'MUSETTE-VPH1:'
+
+export interface PrintedCv {
+  presentation: Record<string, unknown>
+  share: AnyRecord
+  /** The exact text of the signed file (the UI saves these bytes as they are). */
+  file: string
+  /** base64url SHA-256 of the file's UTF-8 bytes. */
+  sha256: string
+  qr: { mode: 'embedded' | 'fingerprint'; text: string; svg: string }
+  /** What the CV shows: the composition's visible items, as signed. */
+  preview: { holder: { did: string; name: string }; items: PresentedItem[] }
+}
+
+/** The QR code of a printed CV: the whole file when a QR code (level L) holds it, else its fingerprint. */
+export async function cvQrCode(file: string, sha256: string): Promise<PrintedCv['qr']> {
+  const embedded =
+    QR_EMBEDDED_PREFIX + deflateRawSync(Buffer.from(file, 'utf8'), { level: 9 }).toString('base64url')
+  try {
+    QRCode.create(embedded, { errorCorrectionLevel: 'L' })
+    const svg = await QRCode.toString(embedded, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 })
+    return { mode: 'embedded', text: embedded, svg }
+  } catch (err) {
+    // qrcode says "The amount of data is too big to be stored in a QR Code"
+    if (!(err instanceof Error) || !/too big/i.test(err.message)) throw err
+  }
+  const text = QR_FINGERPRINT_PREFIX + sha256
+  const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+  return { mode: 'fingerprint', text, svg }
+}
+
+/**
+ * A printable CV of a composition: a holder-signed presentation made exactly as an exported one, bound to
+ * a fresh random challenge and the domain `musette:printed-cv`, its self-declared items valid 90 days,
+ * logged in the share ledger; with the QR code that leads to it.
+ */
+export async function makePrintedCv(
+  vault: Vault,
+  identity: Identity,
+  composition: AnyRecord,
+  options: Pick<PresentationOptions, 'status' | 'now'> & { to?: { name?: string } } = {}
+): Promise<PrintedCv> {
+  const { presentation, share, items } = await makePresentation(vault, identity, composition, {
+    challenge: randomBytes(16).toString('base64url'),
+    domain: PRINTED_CV_DOMAIN,
+    validForMs: PRINTED_CV_VALIDITY_MS,
+    to: { name: options.to?.name?.trim() || PRINTED_CV_RECIPIENT },
+    ...(options.status ? { status: options.status } : {}),
+    ...(options.now ? { now: options.now } : {})
+  })
+  // compact: the more of it a QR code can hold
+  const file = JSON.stringify(presentation)
+  const sha256 = createHash('sha256').update(file, 'utf8').digest('base64url')
+  return {
+    presentation,
+    share,
+    file,
+    sha256,
+    qr: await cvQrCode(file, sha256),
+    preview: { holder: { did: identity.did, name: vault.secrets.name }, items }
+  }
 }

@@ -4,6 +4,7 @@ import {
   ComposeError,
   compositionRecords,
   makePresentation,
+  makePrintedCv,
   previewComposition,
   present
 } from '../compose.ts'
@@ -23,6 +24,14 @@ export const PresentationBody = z
         name: z.string().max(200).optional(),
         did: z.string().startsWith('did:').max(2048).optional()
       })
+      .strict()
+      .optional()
+  })
+  .strict()
+export const PrintedCvBody = z
+  .object({
+    to: z
+      .object({ name: z.string().trim().max(200).optional() })
       .strict()
       .optional()
   })
@@ -202,6 +211,33 @@ export function composeRoutes(node: MusetteNode): Route[] {
         )
         emit(share)
         sendJson(res, 201, { presentation, share })
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/compositions/:id/cv',
+      summary:
+        'A printable CV of a composition: a signed presentation (domain musette:printed-cv, 90 days), its file, and a QR code to it',
+      auth: true,
+      body: PrintedCvBody,
+      handler: async ({ req, res, params }) => {
+        const current = await compositionOr404(params.id ?? '')
+        // the body is optional: a request without one names no recipient
+        const sent =
+          req.headers['content-type'] !== undefined ||
+          req.headers['transfer-encoding'] !== undefined ||
+          Number(req.headers['content-length'] ?? 0) > 0
+        const body = sent ? await readJson(req, PrintedCvBody) : {}
+        const identity = node.identity
+        if (!identity) throw new ApiError('LOCKED', 'the vault is locked')
+        const cv = await call(() =>
+          makePrintedCv(node.vault, identity, current, {
+            ...(body.to?.name ? { to: { name: body.to.name } } : {}),
+            ...(node.social ? { status: { allocate: () => node.social!.allocateStatus() } } : {})
+          })
+        )
+        emit(cv.share)
+        sendJson(res, 201, cv)
       }
     },
     {
