@@ -92,6 +92,10 @@ describe('templated canonicalization = reference canonicalization', () => {
     }
     expect(await canonize(vp)).toBe(await canonizeReference(vp))
     expect(await canonize(vp)).toBe(await canonizeReference(vp))
+    // the same credential twice: alike named graphs, told apart by Hash N-Degree Quads, from a template
+    const twice = { ...vp, verifiableCredential: [signed, signed] }
+    expect(await canonize(twice)).toBe(await canonizeReference(twice))
+    expect(await canonize(twice)).toBe(await canonizeReference(twice))
     const legacy = await legacyCredential()
     expect(await canonize(legacy)).toBe(await canonizeReference(legacy))
     expect(await canonize(legacy)).toBe(await canonizeReference(legacy))

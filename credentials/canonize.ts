@@ -2,14 +2,16 @@
  * RDF Dataset Canonicalization (RDFC-1.0) of JSON-LD documents, with the static loader only.
  *
  * The reference path is jsonld's toRDF (safe mode) then rdf-canonize: exactly what
- * @digitalbazaar/eddsa-rdfc-2022-cryptosuite does. The fast path (template.ts) skips JSON-LD expansion for
- * documents whose shape (keys, types, contexts) was already expanded once.
+ * @digitalbazaar/eddsa-rdfc-2022-cryptosuite does. The fast path skips JSON-LD expansion for documents whose
+ * shape (keys, types, contexts) was already expanded once (template.ts), and runs RDFC-1.0 through rdfc.ts,
+ * a port of rdf-canonize's algorithm with the same output (rdf-canonize itself for the inputs it leaves).
  */
 import jsonld from 'jsonld'
 import type { RdfQuad } from 'jsonld'
 import * as rdfCanonize from 'rdf-canonize'
 import { documentLoader } from './loader.ts'
-import { templatedDataset } from './template.ts'
+import { canonicalLines, canonicalNQuads } from './rdfc.ts'
+import { templatedLines } from './template.ts'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 
@@ -41,7 +43,13 @@ const IN_NODE =
   typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string'
 const DIGEST_OPTIONS = IN_NODE ? {} : { createMessageDigest: () => new Sha256Digest() }
 
+/** RDFC-1.0 N-Quads of a dataset: rdfc.ts, or rdf-canonize for the inputs rdfc.ts leaves to it. */
 export function canonizeDataset(dataset: RdfQuad[]): string {
+  return canonicalNQuads(dataset) ?? canonizeDatasetReference(dataset)
+}
+
+/** RDFC-1.0 N-Quads of a dataset by rdf-canonize itself (the reference for rdfc.ts). */
+export function canonizeDatasetReference(dataset: RdfQuad[]): string {
   return rdfCanonize._canonizeSync(dataset, {
     algorithm: 'RDFC-1.0',
     format: 'application/n-quads',
@@ -49,13 +57,13 @@ export function canonizeDataset(dataset: RdfQuad[]): string {
   })
 }
 
-/** The reference path: JSON-LD → RDF (jsonld, safe mode) → RDFC-1.0 N-Quads. */
+/** The reference path: JSON-LD → RDF (jsonld, safe mode) → RDFC-1.0 N-Quads (rdf-canonize). */
 export async function canonizeReference(doc: unknown): Promise<string> {
-  return canonizeDataset(await toDataset(doc))
+  return canonizeDatasetReference(await toDataset(doc))
 }
 
 /** RDFC-1.0 N-Quads of a JSON-LD document; the same bytes as canonizeReference, faster on known shapes. */
 export async function canonize(doc: unknown): Promise<string> {
-  const dataset = await templatedDataset(doc, toDataset)
-  return canonizeDataset(dataset)
+  const prepared = await templatedLines(doc, toDataset)
+  return 'lines' in prepared ? canonicalLines(prepared.lines) : canonizeDataset(prepared.dataset)
 }
