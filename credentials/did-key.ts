@@ -31,9 +31,33 @@ export function didKeyFromPublicKey(publicKey: Uint8Array): string {
   return `did:key:${base58btc.encode(bytes)}`
 }
 
+/**
+ * Decoded did:keys, by the exact DID string (a did:key *is* its public key: the same string always decodes
+ * to the same key). Only valid ones are kept; callers get copies.
+ */
+const MAX_CACHED = 4096
+const decoded = new Map<string, Uint8Array>()
+
+function decodeCached(did: string): Uint8Array {
+  let key = decoded.get(did)
+  if (key === undefined) {
+    key = decodeDidKey(did)
+    if (decoded.size >= MAX_CACHED) {
+      const oldest = decoded.keys().next().value
+      if (oldest !== undefined) decoded.delete(oldest)
+    }
+    decoded.set(did, key)
+  }
+  return key
+}
+
 /** The Ed25519 public key behind a did:key; throws InvalidDidError for anything else. */
 export function publicKeyFromDidKey(did: string): Uint8Array {
   if (typeof did !== 'string') throw new InvalidDidError('a DID is a string', String(did))
+  return decodeCached(did).slice()
+}
+
+function decodeDidKey(did: string): Uint8Array {
   if (did.length > MAX_DID_LENGTH) {
     throw new InvalidDidError(`DID is too long (${MAX_DID_LENGTH} chars max)`, did.slice(0, 64))
   }
@@ -56,7 +80,7 @@ export function publicKeyFromDidKey(did: string): Uint8Array {
 export function isDidKey(value: unknown): value is string {
   if (typeof value !== 'string') return false
   try {
-    publicKeyFromDidKey(value)
+    decodeCached(value)
     return true
   } catch {
     return false

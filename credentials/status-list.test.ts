@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { issueCredential } from './issue.ts'
+import { createPresentation, issueCredential, signPresentation } from './issue.ts'
 import {
   createStatusList,
   decodeStatusBits,
@@ -8,7 +8,7 @@ import {
   setStatus,
   statusEntry
 } from './status-list.ts'
-import { verifyCredential, type VerifyResult } from './verify.ts'
+import { verifyCredential, verifyPresentation, type VerifyResult } from './verify.ts'
 import { alice, attestation, bob, ISSUED_AT, NOW } from '../tests/fixtures/credentials/helpers.ts'
 
 type Json = Record<string, unknown>
@@ -114,6 +114,38 @@ describe('Bitstring Status List', () => {
 
     const r3 = await verifyCredential(vc, { now: NOW, checkStatus: () => Promise.resolve('garbage') })
     expect(failed(r3)).toEqual(['status:STATUS_UNKNOWN'])
+  })
+
+  it('in a presentation, checks every credential against its list, fetched once', async () => {
+    const vcs = [await credentialAt(3), await credentialAt(4), await credentialAt(5)]
+    const vp = await signPresentation(createPresentation({ holder: bob.did, verifiableCredential: vcs }), {
+      seed: bob.seed,
+      did: bob.did,
+      challenge: 'c-1'
+    })
+    const revoked = await signedList([4])
+    const fetched: string[] = []
+    const result = await verifyPresentation(vp, {
+      challenge: 'c-1',
+      now: NOW,
+      checkStatus: (url) => {
+        fetched.push(url)
+        return Promise.resolve(revoked)
+      }
+    })
+    expect(result.verified).toBe(false)
+    expect(result.credentials?.map(failed)).toEqual([[], ['status:REVOKED'], []])
+    expect(fetched).toEqual([LIST_ID])
+    const unavailable = await verifyPresentation(vp, {
+      challenge: 'c-1',
+      now: NOW,
+      checkStatus: () => Promise.reject(new Error('peer offline'))
+    })
+    expect(unavailable.credentials?.map(failed)).toEqual([
+      ['status:STATUS_UNKNOWN'],
+      ['status:STATUS_UNKNOWN'],
+      ['status:STATUS_UNKNOWN']
+    ])
   })
 
   it('does not ask for the status of a forged credential', async () => {

@@ -343,6 +343,17 @@ describe('presentations', () => {
     expect(failed(result.credentials?.[1] as VerifyResult)).toEqual(['proof:TAMPERED'])
   })
 
+  it('an embedded credential is held to the credential size limit', async () => {
+    const big = await signedAttestation(alice, bob)
+    ;(big.credentialSubject as Json).testimony = 'x'.repeat(300 * 1024) // over 256 KiB, under 1 MiB
+    const vp = await presentation(bob, [await signedAttestation(alice, bob), big])
+    const result = await verifyPresentation(vp, { challenge, domain, now: NOW })
+    expect(failed(result)).toEqual([])
+    expect(result.credentials?.map((c) => failed(c))).toEqual([[], ['shape:TOO_LARGE']])
+    const small = await verifyPresentation(vp, { challenge, domain, now: NOW, maxBytes: 2048 })
+    expect(failed(small)).toEqual(['shape:TOO_LARGE'])
+  })
+
   it('garbage presentations → MALFORMED', async () => {
     for (const input of [null, 'vp', {}, { '@context': ['https://www.w3.org/ns/credentials/v2'] }]) {
       const result = await verifyPresentation(input, { challenge, domain })

@@ -7,10 +7,10 @@
  */
 import { base58btc } from 'multiformats/bases/base58'
 import { base64url } from 'multiformats/bases/base64'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { canonize } from './canonize.ts'
 import { isDidKey } from './did-key.ts'
 import { verifyEd25519 } from './ed25519.ts'
+import { sha256Utf8Async } from './hash.ts'
 import {
   DATA_INTEGRITY_V2_CONTEXT,
   ED25519_2020_CONTEXT,
@@ -139,8 +139,8 @@ function utf8Length(s: string): number {
   return bytes
 }
 
-/** JSON round trip with a size cap: a clean, plain copy of the input, or a Failure. */
-function parseInput(input: unknown, maxBytes: number): Json {
+/** JSON round trip with a size cap: a clean, plain copy of the input and its size in bytes, or a Failure. */
+function parseInput(input: unknown, maxBytes: number): { doc: Json; bytes: number } {
   if (input === null || input === undefined || typeof input !== 'object' || Array.isArray(input)) {
     throw new Failure('MALFORMED', 'a credential or presentation is a JSON object')
   }
@@ -151,12 +151,11 @@ function parseInput(input: unknown, maxBytes: number): Json {
     throw new Failure('MALFORMED', 'not serializable as JSON')
   }
   if (text === undefined) throw new Failure('MALFORMED', 'not serializable as JSON')
-  if (text.length > maxBytes || utf8Length(text) > maxBytes) {
-    throw new Failure('TOO_LARGE', `larger than ${maxBytes} bytes`)
-  }
+  const bytes = text.length > maxBytes ? text.length : utf8Length(text)
+  if (bytes > maxBytes) throw new Failure('TOO_LARGE', `larger than ${maxBytes} bytes`)
   const copy: unknown = JSON.parse(text)
   if (!isObject(copy)) throw new Failure('MALFORMED', 'a credential or presentation is a JSON object')
-  return copy
+  return { doc: copy, bytes }
 }
 
 function checkDepth(value: unknown, depth: number): void {
@@ -280,8 +279,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out
 }
 
-const encoder = new TextEncoder()
-
 /** The bytes the proof signs: SHA-256(c14n(proof options)) ‖ SHA-256(c14n(document without proof)). */
 export async function verifyData(doc: Json, proof: Json): Promise<Uint8Array> {
   const proofOptions: Json = { '@context': doc['@context'], ...proof }
@@ -289,7 +286,8 @@ export async function verifyData(doc: Json, proof: Json): Promise<Uint8Array> {
   const unsigned: Json = { ...doc }
   delete unsigned.proof
   const [c14nProof, c14nDoc] = await Promise.all([canonize(proofOptions), canonize(unsigned)])
-  return concat(sha256(encoder.encode(c14nProof)), sha256(encoder.encode(c14nDoc)))
+  const [proofHash, docHash] = await Promise.all([sha256Utf8Async(c14nProof), sha256Utf8Async(c14nDoc)])
+  return concat(proofHash, docHash)
 }
 
 async function checkSignature(doc: Json, info: ProofInfo): Promise<Reason | undefined> {
@@ -328,14 +326,37 @@ interface Basics {
   doc: Json
   contexts: string[]
   version: 1 | 2
+  /** the document's size in bytes (serialized JSON, UTF-8) */
+  bytes: number
+}
+
+/**
+ * A credential inside a presentation that readBasics has read: a plain copy already (the presentation's),
+ * at most `bytes` long (the presentation's size: its JSON contains the credential's), nested at most
+ * MAX_DEPTH - 2 deep (it sits two levels down in the presentation, which passed checkDepth).
+ */
+interface Embedded {
+  bytes: number
 }
 
 /** size, JSON, depth, @context (first one VC 1.1 or 2.0, all bundled) */
-function readBasics(input: unknown, maxBytes: number, checks: Check[]): Basics | undefined {
+function readBasics(
+  input: unknown,
+  maxBytes: number,
+  checks: Check[],
+  embedded?: Embedded
+): Basics | undefined {
   let doc: Json
+  let bytes: number
   try {
-    doc = parseInput(input, maxBytes)
-    checkDepth(doc, 0)
+    if (embedded && isObject(input) && embedded.bytes <= maxBytes) {
+      // the same answers as below, without a second JSON round trip (see Embedded)
+      doc = input
+      bytes = embedded.bytes
+    } else {
+      ;({ doc, bytes } = parseInput(input, maxBytes))
+      checkDepth(doc, 0)
+    }
   } catch (error) {
     const f = error instanceof Failure ? error : new Failure('MALFORMED', 'unreadable input')
     checks.push({ name: 'shape', ok: false, reason: reason(f.code, f.message) })
@@ -350,7 +371,7 @@ function readBasics(input: unknown, maxBytes: number, checks: Check[]): Basics |
     })
     return undefined
   }
-  return { doc, contexts: contextList(doc), version: first === VC_V2_CONTEXT ? 2 : 1 }
+  return { doc, contexts: contextList(doc), version: first === VC_V2_CONTEXT ? 2 : 1, bytes }
 }
 
 function checkContexts(contexts: string[], checks: Check[]): boolean {
@@ -375,8 +396,16 @@ export async function verifyCredential(
   input: unknown,
   options: VerifyCredentialOptions = {}
 ): Promise<VerifyResult> {
+  return verifyCredentialSafely(input, options, undefined)
+}
+
+async function verifyCredentialSafely(
+  input: unknown,
+  options: VerifyCredentialOptions,
+  embedded: Embedded | undefined
+): Promise<VerifyResult> {
   try {
-    return await verifyCredentialInner(input, options)
+    return await verifyCredentialInner(input, options, embedded)
   } catch (error) {
     // defensive: nothing above should throw, but a verifier must not
     const message = error instanceof Error ? error.message : String(error)
@@ -386,10 +415,11 @@ export async function verifyCredential(
 
 async function verifyCredentialInner(
   input: unknown,
-  options: VerifyCredentialOptions
+  options: VerifyCredentialOptions,
+  embedded: Embedded | undefined
 ): Promise<VerifyResult> {
   const checks: Check[] = []
-  const basics = readBasics(input, options.maxBytes ?? MAX_CREDENTIAL_BYTES, checks)
+  const basics = readBasics(input, options.maxBytes ?? MAX_CREDENTIAL_BYTES, checks, embedded)
   if (!basics) return finish(checks)
   const { doc, contexts, version } = basics
   const now = nowMs(options.now)
@@ -531,6 +561,19 @@ async function checkCredentialStatus(
   return { name: 'status', ok: true }
 }
 
+/** One fetch per status list URL for a whole presentation (its credentials are checked concurrently). */
+function onceEach(fetcher: StatusFetcher): StatusFetcher {
+  const pending = new Map<string, Promise<unknown>>()
+  return (url) => {
+    let result = pending.get(url)
+    if (result === undefined) {
+      result = Promise.resolve().then(() => fetcher(url))
+      pending.set(url, result)
+    }
+    return result
+  }
+}
+
 export async function verifyPresentation(
   input: unknown,
   options: VerifyPresentationOptions
@@ -550,7 +593,7 @@ async function verifyPresentationInner(
   const checks: Check[] = []
   const basics = readBasics(input, options.maxBytes ?? MAX_PRESENTATION_BYTES, checks)
   if (!basics) return finish(checks)
-  const { doc, contexts } = basics
+  const { doc, contexts, bytes } = basics
 
   let info: ProofInfo | undefined
   let proofFailure: Reason | undefined
@@ -579,7 +622,15 @@ async function verifyPresentationInner(
   }
   if (!checkContexts(contexts, checks)) return finish(checks)
 
-  if (!proofFailure && info) proofFailure = await checkSignature(doc, info)
+  // the presentation's signature and its credentials' checks, concurrently: every one is still made, and
+  // on the WebCrypto path each signature check is an async hop that overlaps the next canonicalization
+  const { challenge: _c, domain: _d, ...credentialOptions } = options
+  if (credentialOptions.checkStatus) credentialOptions.checkStatus = onceEach(credentialOptions.checkStatus)
+  const [signatureFailure, credentials] = await Promise.all([
+    !proofFailure && info ? checkSignature(doc, info) : proofFailure,
+    Promise.all(vcs.map((vc) => verifyCredentialSafely(vc, credentialOptions, { bytes })))
+  ])
+  proofFailure = signatureFailure
   checks.push(proofFailure ? { name: 'proof', ok: false, reason: proofFailure } : { name: 'proof', ok: true })
 
   if (info) {
@@ -606,10 +657,7 @@ async function verifyPresentationInner(
   if (holder !== undefined && signer !== undefined && holder !== signer) {
     holderProblems.push(`signed by ${signer}, not by the holder ${holder}`)
   }
-  const credentials: VerifyResult[] = []
-  const { challenge: _c, domain: _d, ...credentialOptions } = options
   for (const [i, vc] of vcs.entries()) {
-    credentials.push(await verifyCredential(vc, credentialOptions))
     const subjects = isObject(vc) ? asArray(vc.credentialSubject) : []
     const ids = subjects.map((s) => idOf(s))
     if (ids.length === 0 || ids.some((id) => id !== effectiveHolder)) {
