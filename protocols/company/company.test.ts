@@ -13,6 +13,7 @@ import {
   verifyAnnouncement,
   verifyCompany
 } from './company.ts'
+import { openMail, recipientOf, sealMail, signConnect, verifyConnect } from './mail.ts'
 import type { AnnouncementBody, CompanyBody } from './schema.ts'
 
 const creatorSecret = ed25519.utils.randomSecretKey()
@@ -106,5 +107,41 @@ describe('companies', () => {
     await expect(
       signAnnouncement(announcement({ content: { title: 'x', images: [big] } }), keySigner(memberSecret))
     ).rejects.toThrow(CompanyError)
+  })
+})
+
+describe('company mail', () => {
+  it('only the recipient key opens a mail; a connect request proves its sender', async () => {
+    const company = 'c' + 'm'.repeat(52)
+    const author = ed25519.utils.randomSecretKey()
+    const authorKey = ed25519.getPublicKey(author)
+    const sender = ed25519.utils.randomSecretKey()
+    const senderDid = didKeyFromPublicKey(ed25519.getPublicKey(sender))
+    const request = await signConnect(
+      {
+        type: 'connect',
+        company,
+        slot: `${company}/x/y`,
+        from: senderDid,
+        name: 'Karim',
+        message: 'Nous avons monté le même atelier !',
+        addrs: [],
+        at: new Date().toISOString()
+      },
+      keySigner(sender)
+    )
+    const sealed = sealMail(company, authorKey, request)
+    expect(recipientOf(sealed)).toEqual(authorKey)
+    expect(new TextDecoder('utf-8', { fatal: false }).decode(sealed)).not.toContain('Karim')
+    const opened = openMail(company, author, sealed)
+    expect(opened.type).toBe('connect')
+    if (opened.type === 'connect') {
+      expect(opened.body.message).toBe('Nous avons monté le même atelier !')
+      expect(verifyConnect(opened)).toBe(true)
+      expect(verifyConnect({ ...opened, body: { ...opened.body, name: 'Autre' } })).toBe(false)
+    }
+    expect(() => openMail(company, ed25519.utils.randomSecretKey(), sealed)).toThrow(CompanyError)
+    expect(() => openMail('c' + 'n'.repeat(52), author, sealed)).toThrow(CompanyError)
+    expect(recipientOf(new Uint8Array([1, 2, 3]))).toBeNull()
   })
 })

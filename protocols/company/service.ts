@@ -38,6 +38,7 @@ import {
   type SignedAnnouncement,
   type SignedMembership
 } from './schema.ts'
+import { MAX_MAIL_BYTES, recipientOf } from './mail.ts'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 
 export const SYNC_PROTOCOL = '/musette/company-sync/1.0.0'
@@ -51,6 +52,11 @@ export const GOSSIP_RATE = { capacity: 40, refillPerSecond: 2 }
 
 export function topicOf(company: string): string {
   return `/musette/company/${company}`
+}
+
+/** The company's mailbox topic (protocols/company/mail.ts): sealed messages to one author key. */
+export function mailTopicOf(company: string): string {
+  return `/musette/company/${company}/mail`
 }
 
 export interface HeldAnnouncement {
@@ -91,6 +97,8 @@ export interface CompanyComponents {
   store: CompanyStore
   /** A new or newer announcement was taken (from gossip, sync, or our own publish). */
   onAnnouncement?(signed: SignedAnnouncement, source: 'gossip' | 'sync' | 'self'): void | Promise<void>
+  /** A sealed mail was published in the company's mailbox (for us or not: the node tries its keys). */
+  onMail?(company: string, bytes: Uint8Array): void | Promise<void>
   /** A message was refused at validation (for logs and tests). */
   onReject?(info: { company: string; code: string; peer?: string }): void
   /** Authors (`authorId`) and peers (PeerId strings) this person muted or blocked. */
@@ -181,6 +189,33 @@ export class CompanyService {
       })
     }
     if (!pubsub.getTopics().includes(topic)) pubsub.subscribe(topic)
+    const mailTopic = mailTopicOf(company.id)
+    pubsub.topicValidators.set(mailTopic, async (peer, msg) => {
+      const from = peer.toString()
+      if (this.#c.isMuted?.({ peer: from })) return TopicValidatorResult.Ignore
+      if (!this.#limiter.take(`${company.id} mail ${from}`)) {
+        this.#c.onReject?.({ company: company.id, code: 'RATE_LIMITED', peer: from })
+        return TopicValidatorResult.Reject
+      }
+      if (msg.data.byteLength > MAX_MAIL_BYTES + 256 || recipientOf(msg.data) === null) {
+        this.#c.onReject?.({ company: company.id, code: 'MALFORMED', peer: from })
+        return TopicValidatorResult.Reject
+      }
+      await this.#c.onMail?.(company.id, msg.data)
+      return TopicValidatorResult.Accept
+    })
+    if (!pubsub.getTopics().includes(mailTopic)) pubsub.subscribe(mailTopic)
+  }
+
+  /** Publish a sealed mail (protocols/company/mail.ts) in a company's mailbox. */
+  async sendMail(company: string, bytes: Uint8Array): Promise<void> {
+    if (!this.#joined.has(company)) throw new CompanyError('UNKNOWN_COMPANY', 'join the company first')
+    const publish = this.#pubsub.publish.bind(this.#pubsub) as (
+      topic: string,
+      data: Uint8Array,
+      opts: { allowPublishToZeroTopicPeers: boolean }
+    ) => Promise<unknown>
+    await publish(mailTopicOf(company), bytes, { allowPublishToZeroTopicPeers: true })
   }
 
   leave(id: string): void {
@@ -189,6 +224,8 @@ export class CompanyService {
     this.#joined.delete(id)
     pubsub.topicValidators.delete(topic)
     pubsub.unsubscribe(topic)
+    pubsub.topicValidators.delete(mailTopicOf(id))
+    pubsub.unsubscribe(mailTopicOf(id))
   }
 
   /** Check, keep and publish one of our own announcements. */
