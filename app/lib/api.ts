@@ -214,6 +214,19 @@ export interface CompositionPreview {
   items: PreviewEntry[]
 }
 
+/** `POST /api/compositions/:id/cv`: a signed presentation for a printed CV, its file and its QR code. */
+export interface PrintedCv {
+  presentation: Record<string, unknown>
+  share: ShareRecord
+  /** The exact text of the signed file: saved byte for byte. */
+  file: string
+  /** base64url SHA-256 of the file's UTF-8 bytes. */
+  sha256: string
+  /** `MUSETTE-VP1:` + the deflated file, or `MUSETTE-VPH1:` + its fingerprint; an SVG our node drew. */
+  qr: { mode: 'embedded' | 'fingerprint'; text: string; svg: string }
+  preview: CompositionPreview
+}
+
 export interface PresentationRequest {
   id: string
   /** `musette:present?t=…` */
@@ -517,6 +530,12 @@ export class Api {
     body: { challenge?: string; domain?: string; to?: { name?: string; did?: string } }
   ): Promise<{ presentation: Record<string, unknown>; share: ShareRecord }> {
     return this.request('POST', `/api/compositions/${encodeURIComponent(id)}/presentation`, { json: body })
+  }
+  printedCv(id: string, body: { to?: { name: string } } = {}): Promise<PrintedCv> {
+    return this.request('POST', `/api/compositions/${encodeURIComponent(id)}/cv`, { json: body })
+  }
+  revokeShare(id: string): Promise<{ share: ShareRecord }> {
+    return this.request('POST', `/api/shares/${encodeURIComponent(id)}/revoke`)
   }
   async shares(): Promise<ShareRecord[]> {
     const res = await this.request<{ shares: ShareRecord[] }>('GET', '/api/shares')

@@ -57,8 +57,8 @@ export function presentedCredentials(
   })
 }
 
-/** A file name from a profile name: "presentation-candidature-graphiste.json". */
-export function presentationFileName(name: string): string {
+/** A file-name-safe slug of a profile name: "Candidature graphiste" → "candidature-graphiste". */
+export function fileSlug(name: string): string {
   const slug = name
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -66,12 +66,17 @@ export function presentationFileName(name: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60)
-  return `presentation-${slug || 'profil'}.json`
+  return slug || 'profil'
 }
 
-/** Saves a JSON value as a file through the browser. */
-export function downloadJson(value: unknown, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }))
+/** A file name from a profile name: "presentation-candidature-graphiste.json". */
+export function presentationFileName(name: string): string {
+  return `presentation-${fileSlug(name)}.json`
+}
+
+/** Saves text as a file through the browser, byte for byte (UTF-8). */
+export function downloadText(text: string, fileName: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }))
   const a = document.createElement('a')
   a.href = url
   a.download = fileName
@@ -79,4 +84,9 @@ export function downloadJson(value: unknown, fileName: string): void {
   a.click()
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/** Saves a JSON value as a file through the browser. */
+export function downloadJson(value: unknown, fileName: string): void {
+  downloadText(JSON.stringify(value, null, 2), fileName)
 }

@@ -264,6 +264,14 @@ export const en: Messages = {
   'timeline.empty': 'No dated item yet. Add an experience from Identities, or import a résumé.',
   'timeline.noMatch': 'No item matches these filters.',
   'timeline.year': 'Year {year}',
+  'timeline.zoom': 'Zoom on a profile',
+  'timeline.zoomAll': 'Everything',
+  'timeline.zoomOn':
+    'Zoomed on the profile “{name}”: only its items show, blurred ones as the other side will see them (years only, no organisation).',
+  'timeline.zoomOff': 'Show everything',
+  'timeline.zoomSkills': 'Skills of the profile (undated): {names}',
+  'timeline.zoomMissing': 'This profile does not exist (any more): the timeline shows everything.',
+  'timeline.zoomEmpty': 'No dated item in this profile.',
 
   'pilot.title': 'Control',
   'pilot.intro': 'The state of your node, your vault and your network.',
@@ -562,7 +570,7 @@ export const en: Messages = {
   'verifier.drop': 'Drop a .json file here',
   'verifier.or': 'or',
   'verifier.pick': 'Choose a file',
-  'verifier.paste': 'Paste the JSON',
+  'verifier.paste': 'Paste the JSON or a QR code’s text',
   'verifier.pasteHint':
     'A signed presentation (VerifiablePresentation) or a single credential (VerifiableCredential), 1 MiB at most.',
   'verifier.challenge': 'Expected challenge',
@@ -690,6 +698,23 @@ export const en: Messages = {
     'a credential is about someone other than the person presenting (HOLDER_MISMATCH)',
   'verifier.reason.CREDENTIAL_INVALID': 'an included credential is not valid (CREDENTIAL_INVALID)',
   'verifier.reset': 'Clear',
+  'verifier.pasteQr': 'Or the text of a printed CV’s QR code (MUSETTE-VP1:… or MUSETTE-VPH1:…).',
+  'verifier.err.QR_MALFORMED': 'This QR code text is damaged (unexpected characters): scan it again.',
+  'verifier.err.QR_CORRUPT':
+    'This QR code text does not decompress: it is incomplete or was changed. Scan it again.',
+  'verifier.err.QR_TOO_LARGE': 'Refused: this QR code text decompresses to more than 1 MiB.',
+  'verifier.err.FINGERPRINT':
+    'This fingerprint is not valid: 43 characters are expected after MUSETTE-VPH1:.',
+  'verifier.qrDecoded': 'QR code text decoded: a presentation of {size}.',
+  'verifier.fpKept':
+    'Fingerprint of a printed CV kept. Now drop or paste the signed file that comes with this CV.',
+  'verifier.fpLabel': 'Expected fingerprint',
+  'verifier.fpForget': 'Forget the fingerprint',
+  'verifier.fpMatch': 'This is the file the printed CV refers to: the fingerprints are the same.',
+  'verifier.fpMismatch':
+    'This file is not the one the printed CV refers to: the fingerprints differ. Ask the person for the right file.',
+  'verifier.printedCv':
+    'Presentation made for a printed CV (domain musette:printed-cv): it answers no request of yours, its challenge was drawn at random. Check until when its claims are valid.',
 
   'pilot.attest': 'Attestations',
   'pilot.attestHelp': 'Who may ask you for an attestation, and how many requests you take per hour.',
@@ -709,6 +734,7 @@ export const en: Messages = {
   'compose.count': '{n} profile(s)',
   'compose.empty': 'No profile yet. Create one to choose what you show.',
   'compose.items': '{n} item(s)',
+  'compose.hiddenCount': '{n} hidden',
   'compose.lastShared': 'Last presented: {date}, to {to}',
   'compose.neverShared': 'Never presented',
   'compose.someone': 'an unnamed recipient',
@@ -758,6 +784,7 @@ export const en: Messages = {
   'compose.vis.show': 'Show',
   'compose.vis.blur': 'Blur',
   'compose.vis.hide': 'Hide',
+  'compose.blurHelpSummary': 'Show, blur, hide: what the other side will see',
   'compose.blurHelp':
     'Blur: an experience keeps only its title, kind and years (no exact dates, no organisation, no description); a skill keeps its name. A signed attestation cannot be blurred: it is shown whole or hidden. What is hidden leaves no trace.',
   'compose.saved': 'Profile saved.',
@@ -785,6 +812,45 @@ export const en: Messages = {
   'compose.exported': 'Presentation downloaded: {file}. It is in your share ledger.',
   'compose.checkIt': 'Check it on the Verify page',
   'compose.loadSources': 'Could not load the vault’s items: {message}',
+  'compose.cv': 'Printable CV',
+  'compose.cvLabel': 'Printable CV of “{name}”',
+  'compose.onTimeline': 'See on the timeline',
+  'compose.onTimelineLabel': 'See “{name}” on the timeline',
+  'cv.title': 'Printable CV',
+  'cv.pageTitle': 'CV: {name}',
+  'cv.intro':
+    'A one-page CV of the profile “{name}”, as the preview shows it, with a QR code to its verifiable version. Signing it makes a signed presentation, valid 90 days, logged in “Who holds what about me”.',
+  'cv.toName': 'For whom (for your ledger)',
+  'cv.toNameHint': 'For instance the company you send it to. Without a name, it is logged as “printed CV”.',
+  'cv.sign': 'Sign and prepare the CV',
+  'cv.signing': 'Signing…',
+  'cv.signed': 'CV signed: ready to print.',
+  'cv.ready': 'Your CV is signed. Print it, or choose “Save as PDF” in the print window.',
+  'cv.print': 'Print or save as PDF',
+  'cv.download': 'Download the signed file',
+  'cv.downloaded': 'Signed file downloaded: {file}.',
+  'cv.modeEmbedded': 'The QR code holds the whole signed file: the printed CV is enough to check it.',
+  'cv.modeFingerprint':
+    'This profile is too long for a QR code: the code carries the signed file’s fingerprint. Send the file with the CV.',
+  'cv.logged': 'This CV is logged in “Who holds what about me” (Control), where you can withdraw it.',
+  'cv.notFound': 'This profile does not exist (any more). Go back to your profiles.',
+  'cv.sheet': 'CV of {name}',
+  'cv.qrAltEmbedded': 'QR code: the verifiable version of this CV',
+  'cv.qrAltFingerprint': 'QR code: the fingerprint of this CV’s signed file',
+  'cv.qrCaptionEmbedded':
+    'Verifiable version, signed by {name}. Scan this code and paste the text into Musette’s “Verify” page: it checks the signatures, with no server.',
+  'cv.qrCaptionFingerprint':
+    'Fingerprint of the file signed by {name} that comes with this CV. Paste this code’s text into Musette’s “Verify” page, then drop the file there: it tells whether it is that file and checks its signatures.',
+  'cv.qrPending': 'The QR code appears once the CV is signed.',
+  'cv.selfDeclared': 'self-declared',
+  'cv.attestedBy': 'attested by {people} ({names})',
+  'cv.attestedByOne': 'attested by {name}',
+  'cv.issuedBy': 'issued by {name}',
+  'cv.credentials': 'Attestations',
+  'cv.fingerprint': 'SHA-256 fingerprint of the signed file: ',
+  'cv.signedOn': 'Signed on {date}.',
+  'cv.validUntil': 'Self-declared claims valid until {date}.',
+  'cv.didLine': 'Identifier: {did}',
 
   'present.title': 'Present',
   'present.intro':
@@ -857,5 +923,18 @@ export const en: Messages = {
   'shares.profile': 'Profile “{name}”',
   'shares.domain': 'Domain: {domain}',
   'shares.validUntil': 'Valid until {date}',
-  'shares.items': 'Items ({n})'
+  'shares.items': 'Items ({n})',
+  'shares.printedCv': 'printed CV',
+  'shares.withdraw': 'Withdraw',
+  'shares.withdrawLabel': 'Withdraw what was shared with {to} on {date}',
+  'shares.withdrawTitle': 'Withdraw this share?',
+  'shares.withdrawBody':
+    'Your self-declared claims in this share (profile “{name}”, to {to}) will show as revoked to anyone who checks them.',
+  'shares.withdrawPeers':
+    'The peer attestations it holds are not yours to revoke: they stay valid. A copy already handed over is not erased; it no longer verifies.',
+  'shares.withdrawConfirm': 'Withdraw the share',
+  'shares.withdrawing': 'Withdrawing…',
+  'shares.withdrawn': 'Withdrawn on {date}',
+  'shares.withdrawnAnnounce': 'Share withdrawn: your self-declared claims to {to} are revoked.',
+  'shares.noStatus': 'Nothing to withdraw: no revocable self-declared claim.'
 }

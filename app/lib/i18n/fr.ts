@@ -289,6 +289,14 @@ const messages = {
     'Aucun élément daté pour l’instant. Ajoutez une expérience depuis Identités, ou importez un CV.',
   'timeline.noMatch': 'Aucun élément ne correspond à ces filtres.',
   'timeline.year': 'Année {year}',
+  'timeline.zoom': 'Zoom sur un profil',
+  'timeline.zoomAll': 'Tous les éléments',
+  'timeline.zoomOn':
+    'Zoom sur le profil « {name} » : seuls ses éléments apparaissent, les flous comme l’autre les verra (années seulement, sans organisation).',
+  'timeline.zoomOff': 'Tout revoir',
+  'timeline.zoomSkills': 'Compétences du profil (sans date) : {names}',
+  'timeline.zoomMissing': 'Ce profil n’existe pas (ou plus) : la time-line montre tout.',
+  'timeline.zoomEmpty': 'Aucun élément daté dans ce profil.',
 
   'pilot.title': 'Pilote',
   'pilot.intro': 'L’état de votre nœud, de votre coffre et de votre réseau.',
@@ -595,7 +603,7 @@ const messages = {
   'verifier.drop': 'Déposez un fichier .json ici',
   'verifier.or': 'ou',
   'verifier.pick': 'Choisir un fichier',
-  'verifier.paste': 'Coller le JSON',
+  'verifier.paste': 'Coller le JSON ou le texte d’un QR code',
   'verifier.pasteHint':
     'Une présentation signée (VerifiablePresentation) ou une seule attestation (VerifiableCredential), 1 Mio au plus.',
   'verifier.challenge': 'Défi attendu (challenge)',
@@ -727,6 +735,24 @@ const messages = {
     'une attestation porte sur une autre personne que celle qui présente (HOLDER_MISMATCH)',
   'verifier.reason.CREDENTIAL_INVALID': 'une attestation incluse n’est pas valable (CREDENTIAL_INVALID)',
   'verifier.reset': 'Vider',
+  'verifier.pasteQr': 'Ou le texte d’un QR code de CV imprimé (MUSETTE-VP1:… ou MUSETTE-VPH1:…).',
+  'verifier.err.QR_MALFORMED':
+    'Ce texte de QR code est abîmé (caractères inattendus) : scannez-le de nouveau.',
+  'verifier.err.QR_CORRUPT':
+    'Ce texte de QR code ne se décompresse pas : il est incomplet ou a été modifié. Scannez-le de nouveau.',
+  'verifier.err.QR_TOO_LARGE': 'Refusé : ce texte de QR code se décompresse en plus de 1 Mio.',
+  'verifier.err.FINGERPRINT':
+    'Cette empreinte n’est pas valide : 43 caractères sont attendus après MUSETTE-VPH1:.',
+  'verifier.qrDecoded': 'Texte de QR code décodé : une présentation de {size}.',
+  'verifier.fpKept':
+    'Empreinte d’un CV imprimé mémorisée. Déposez ou collez maintenant le fichier signé qui accompagne ce CV.',
+  'verifier.fpLabel': 'Empreinte attendue',
+  'verifier.fpForget': 'Oublier l’empreinte',
+  'verifier.fpMatch': 'C’est bien le fichier auquel renvoie le CV imprimé : les empreintes sont identiques.',
+  'verifier.fpMismatch':
+    'Ce fichier n’est pas celui auquel renvoie le CV imprimé : les empreintes diffèrent. Demandez le bon fichier à la personne.',
+  'verifier.printedCv':
+    'Présentation faite pour un CV imprimé (domaine musette:printed-cv) : elle ne répond à aucune demande de votre part, son défi a été tiré au hasard. Regardez jusqu’à quand ses déclarations sont valables.',
 
   'pilot.attest': 'Attestations',
   'pilot.attestHelp':
@@ -747,6 +773,7 @@ const messages = {
   'compose.count': '{n} profil(s)',
   'compose.empty': 'Aucun profil pour l’instant. Créez-en un pour choisir ce que vous montrez.',
   'compose.items': '{n} élément(s)',
+  'compose.hiddenCount': '{n} caché(s)',
   'compose.lastShared': 'Dernière présentation : {date}, à {to}',
   'compose.neverShared': 'Jamais présenté',
   'compose.someone': 'un destinataire non nommé',
@@ -796,6 +823,7 @@ const messages = {
   'compose.vis.show': 'Montrer',
   'compose.vis.blur': 'Flouter',
   'compose.vis.hide': 'Cacher',
+  'compose.blurHelpSummary': 'Montrer, flouter, cacher : ce que l’autre verra',
   'compose.blurHelp':
     'Flouter : une expérience ne garde que son intitulé, son type et ses années (pas de dates exactes, ni organisation, ni description) ; une aptitude garde son nom. Une attestation signée ne peut pas être floutée : elle est montrée entière ou cachée. Ce qui est caché ne laisse aucune trace.',
   'compose.saved': 'Profil enregistré.',
@@ -823,6 +851,46 @@ const messages = {
   'compose.exported': 'Présentation téléchargée : {file}. Elle figure dans votre registre des partages.',
   'compose.checkIt': 'La vérifier sur la page Vérifier',
   'compose.loadSources': 'Impossible de charger les éléments du coffre : {message}',
+  'compose.cv': 'CV imprimable',
+  'compose.cvLabel': 'CV imprimable de « {name} »',
+  'compose.onTimeline': 'Voir sur la time-line',
+  'compose.onTimelineLabel': 'Voir « {name} » sur la time-line',
+  'cv.title': 'CV imprimable',
+  'cv.pageTitle': 'CV : {name}',
+  'cv.intro':
+    'Un CV d’une page du profil « {name} », tel que l’aperçu le montre, avec un QR code vers sa version vérifiable. Le signer crée une présentation signée, valable 90 jours, notée dans « Qui détient quoi sur moi ».',
+  'cv.toName': 'Pour qui (pour votre registre)',
+  'cv.toNameHint': 'Par exemple l’entreprise à qui vous l’envoyez. Sans nom, il est noté « CV imprimé ».',
+  'cv.sign': 'Signer et préparer le CV',
+  'cv.signing': 'Signature…',
+  'cv.signed': 'CV signé : prêt à imprimer.',
+  'cv.ready':
+    'Votre CV est signé. Imprimez-le, ou choisissez « Enregistrer au format PDF » dans la fenêtre d’impression.',
+  'cv.print': 'Imprimer ou enregistrer en PDF',
+  'cv.download': 'Télécharger le fichier signé',
+  'cv.downloaded': 'Fichier signé téléchargé : {file}.',
+  'cv.modeEmbedded': 'Le QR code contient tout le fichier signé : le CV imprimé suffit pour le vérifier.',
+  'cv.modeFingerprint':
+    'Ce profil est trop long pour tenir dans un QR code : le code porte l’empreinte du fichier signé. Envoyez le fichier avec le CV.',
+  'cv.logged': 'Ce CV est noté dans « Qui détient quoi sur moi » (Pilote), d’où vous pouvez le retirer.',
+  'cv.notFound': 'Ce profil n’existe pas (ou plus). Revenez à vos profils.',
+  'cv.sheet': 'CV de {name}',
+  'cv.qrAltEmbedded': 'QR code : la version vérifiable de ce CV',
+  'cv.qrAltFingerprint': 'QR code : l’empreinte du fichier signé de ce CV',
+  'cv.qrCaptionEmbedded':
+    'Version vérifiable, signée par {name}. Scannez ce code et collez le texte lu dans la page « Vérifier » de Musette : elle contrôle les signatures, sans serveur.',
+  'cv.qrCaptionFingerprint':
+    'Empreinte du fichier signé par {name} qui accompagne ce CV. Collez le texte de ce code dans la page « Vérifier » de Musette, puis déposez-y le fichier : elle dit si c’est bien lui et contrôle ses signatures.',
+  'cv.qrPending': 'Le QR code apparaîtra une fois le CV signé.',
+  'cv.selfDeclared': 'déclaration personnelle',
+  'cv.attestedBy': 'attestée par {people} ({names})',
+  'cv.attestedByOne': 'attestée par {name}',
+  'cv.issuedBy': 'délivrée par {name}',
+  'cv.credentials': 'Attestations',
+  'cv.fingerprint': 'Empreinte SHA-256 du fichier signé : ',
+  'cv.signedOn': 'Signé le {date}.',
+  'cv.validUntil': 'Déclarations personnelles valables jusqu’au {date}.',
+  'cv.didLine': 'Identifiant : {did}',
 
   'present.title': 'Présenter',
   'present.intro':
@@ -897,7 +965,20 @@ const messages = {
   'shares.profile': 'Profil « {name} »',
   'shares.domain': 'Domaine : {domain}',
   'shares.validUntil': 'Valable jusqu’au {date}',
-  'shares.items': 'Éléments ({n})'
+  'shares.items': 'Éléments ({n})',
+  'shares.printedCv': 'CV imprimé',
+  'shares.withdraw': 'Retirer',
+  'shares.withdrawLabel': 'Retirer le partage à {to} du {date}',
+  'shares.withdrawTitle': 'Retirer ce partage ?',
+  'shares.withdrawBody':
+    'Vos déclarations personnelles de ce partage (profil « {name} », à {to}) apparaîtront comme révoquées à quiconque les vérifie.',
+  'shares.withdrawPeers':
+    'Les attestations de vos pairs qu’il contient ne sont pas à vous : elles restent valables. Une copie déjà remise n’est pas effacée ; elle ne se vérifie plus.',
+  'shares.withdrawConfirm': 'Retirer le partage',
+  'shares.withdrawing': 'Retrait…',
+  'shares.withdrawn': 'Retiré le {date}',
+  'shares.withdrawnAnnounce': 'Partage retiré : vos déclarations personnelles à {to} sont révoquées.',
+  'shares.noStatus': 'Rien à retirer : aucune déclaration personnelle révocable.'
 } as const satisfies Record<string, string>
 
 export const fr = withFrenchSpacing(messages)
