@@ -2,48 +2,19 @@
  * Two real nodes, two browsers: Émilie invites Karim, Karim accepts, Émilie asks him to attest a skill,
  * Karim attests it in his UI, and Émilie's skill card says who attested it.
  */
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  ensureBuilt,
-  freePort,
-  freePortPair,
-  ROOT,
-  runCli,
-  startCli,
-  type StartedNode
-} from '../integration/cli-node.ts'
+import { ROOT, type StartedNode } from '../integration/cli-node.ts'
 import { tempDir } from '../integration/helpers.ts'
+import { ensureApp, launchChromium, startPerson } from './harness.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SKILL = 'Direction artistique'
 
 let browser: Browser | undefined
 let emilie: StartedNode | undefined
 let karim: StartedNode | undefined
 let cleanup: (() => Promise<void>) | undefined
-
-async function startPerson(dir: string, key: string, name: string): Promise<StartedNode> {
-  const home = join(dir, key)
-  const pass = join(dir, `${key}.pass`)
-  await writeFile(pass, `la phrase de ${key} pour le test\n`)
-  const init = runCli(['init', '--home', home, '--name', name, '--passphrase-file', pass])
-  if (init.status !== 0) throw new Error(init.stderr)
-  return startCli([
-    '--home',
-    home,
-    '--api-port',
-    String(await freePort()),
-    '--p2p-port',
-    String(await freePortPair()),
-    '--passphrase-file',
-    pass
-  ])
-}
 
 async function open(node: StartedNode): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser!.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
@@ -53,30 +24,14 @@ async function open(node: StartedNode): Promise<{ context: BrowserContext; page:
 }
 
 beforeAll(async () => {
-  ensureBuilt()
-  if (!existsSync(join(ROOT, 'dist', 'ui', 'index.html'))) {
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--ui'], { stdio: 'inherit' })
-    if (r.status !== 0) throw new Error('could not build the UI')
-  }
-  mkdirSync(join(ROOT, 'test-results'), { recursive: true })
+  ensureApp()
   const tmp = await tempDir('musette-attest-ui-')
   cleanup = tmp.cleanup
   ;[emilie, karim] = await Promise.all([
     startPerson(tmp.dir, 'emilie', 'Émilie Laurent'),
     startPerson(tmp.dir, 'karim', 'Karim Benali')
   ])
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run'
-    ]
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {

@@ -3,47 +3,17 @@
  * previews it, Karim asks for a presentation in his UI, Émilie answers the link, and Karim's list says
  * the presentation was verified.
  */
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  ensureBuilt,
-  freePort,
-  freePortPair,
-  ROOT,
-  runCli,
-  startCli,
-  type StartedNode
-} from '../integration/cli-node.ts'
+import { ROOT, type StartedNode } from '../integration/cli-node.ts'
 import { tempDir } from '../integration/helpers.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+import { ensureApp, launchChromium, startPerson } from './harness.ts'
 
 let browser: Browser | undefined
 let emilie: StartedNode | undefined
 let karim: StartedNode | undefined
 let cleanup: (() => Promise<void>) | undefined
-
-async function startPerson(dir: string, key: string, name: string): Promise<StartedNode> {
-  const home = join(dir, key)
-  const pass = join(dir, `${key}.pass`)
-  await writeFile(pass, `la phrase de ${key} pour le test\n`)
-  const init = runCli(['init', '--home', home, '--name', name, '--passphrase-file', pass])
-  if (init.status !== 0) throw new Error(init.stderr)
-  return startCli([
-    '--home',
-    home,
-    '--api-port',
-    String(await freePort()),
-    '--p2p-port',
-    String(await freePortPair()),
-    '--passphrase-file',
-    pass
-  ])
-}
 
 async function open(node: StartedNode): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser!.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
@@ -53,30 +23,14 @@ async function open(node: StartedNode): Promise<{ context: BrowserContext; page:
 }
 
 beforeAll(async () => {
-  ensureBuilt()
-  if (!existsSync(join(ROOT, 'dist', 'ui', 'index.html'))) {
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--ui'], { stdio: 'inherit' })
-    if (r.status !== 0) throw new Error('could not build the UI')
-  }
-  mkdirSync(join(ROOT, 'test-results'), { recursive: true })
+  ensureApp()
   const tmp = await tempDir('musette-compose-ui-')
   cleanup = tmp.cleanup
   ;[emilie, karim] = await Promise.all([
     startPerson(tmp.dir, 'emilie', 'Émilie Laurent'),
     startPerson(tmp.dir, 'karim', 'Karim Benali')
   ])
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run'
-    ]
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
@@ -152,9 +106,9 @@ describe('compositions and presentation requests, in the UI', () => {
       await composer.getByRole('button', { name: 'Enregistrer' }).click()
       await e.page.getByText('Profil enregistré.').waitFor({ state: 'attached' })
 
-      // 2. the preview: the shown one whole, the blurred one with its years only, no hidden one
+      // 2. the preview, below the list: the shown one whole, the blurred one with its years only, no hidden one
       await composer.getByRole('button', { name: 'Aperçu' }).click()
-      const preview = e.page.getByRole('dialog', { name: 'Aperçu : Candidature graphiste' })
+      const preview = composer.getByRole('region', { name: 'Aperçu : Candidature graphiste' })
       await preview.getByText('Déclaré par vous').waitFor()
       const shown = preview.getByRole('listitem', { name: EXPERIENCES[0]!.title })
       await expect(shown.getByText(/Atelier Contrepoint/).count()).resolves.toBe(1)
@@ -164,7 +118,6 @@ describe('compositions and presentation requests, in the UI', () => {
       await expect(blurred.textContent()).resolves.not.toMatch(/mars|juillet/)
       await expect(preview.getByText(EXPERIENCES[2]!.title).count()).resolves.toBe(0)
       await expect(preview.getByText('Agence Cachée').count()).resolves.toBe(0)
-      await e.page.keyboard.press('Escape')
 
       // 3. Karim asks for a presentation
       await k.page.goto(`${karim!.url}/present`)

@@ -8,12 +8,12 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './harness.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const resultsDir = join(root, 'test-results')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const PASSPHRASE = 'sac de toile pour la route 2017'
 const TITLE = 'Graphiste au service communication'
 
@@ -104,18 +104,7 @@ beforeAll(async () => {
   let p2pPort = await freePort()
   while (p2pPort === apiPort) p2pPort = await freePort()
   appUrl = await startNode(apiPort, p2pPort)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run'
-    ]
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {

@@ -4,18 +4,20 @@
  * Finds elements by role and label.
  */
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { deflateRawSync } from 'node:zlib'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './harness.ts'
 import { CHALLENGE, DOMAIN, emilie, writePresentations } from '../fixtures/presentations/make.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const uiDir = join(root, 'dist', 'ui')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SHOTS = process.env.VERIFIER_SHOTS ?? '/tmp/verifier'
 
 const MIME: Record<string, string> = {
@@ -94,18 +96,7 @@ beforeAll(async () => {
   const s = await serveStatic(uiDir)
   server = s.server
   baseUrl = s.url
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run'
-    ]
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
@@ -282,6 +273,81 @@ describe('Vérifier page (static build, no node)', () => {
       await drop(page, files.wrongChallenge)
       await expect.poll(() => page.getByText(/^Raison/).textContent()).toContain('CHALLENGE_MISMATCH')
       await shot(page, 'fr-375-replayed')
+
+      expect(requested.filter((p) => p.startsWith('/api/'))).toEqual([])
+      expect(errors).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('reads a printed CV’s QR text: the whole file deflated, or its fingerprint and then the file', async () => {
+    const { context, page, errors } = await open('fr-FR', 1280)
+    const paste = async (value: string) => {
+      await page.getByLabel('Coller le JSON').fill(value)
+      await page.getByRole('button', { name: 'Vérifier', exact: true }).click()
+    }
+    const verdict = page.getByRole('heading', { level: 2, name: 'Présentation vérifiée' })
+    const good = readFileSync(files.good)
+    try {
+      await page
+        .getByRole('heading', { level: 1, name: 'Vérifier une présentation' })
+        .waitFor({ state: 'visible', timeout: 20_000 })
+      await page.getByLabel('Défi attendu (challenge)').fill(CHALLENGE)
+      await page.getByLabel('Domaine attendu').fill(DOMAIN)
+
+      // the whole file, as a printed CV's QR code carries it (a reader may wrap the text)
+      const embedded = `MUSETTE-VP1:${deflateRawSync(good, { level: 9 }).toString('base64url')}`
+      await paste(`${embedded.slice(0, 300)}\n${embedded.slice(300)}\n`)
+      await verdict.waitFor({ state: 'visible', timeout: 30_000 })
+      await expect
+        .poll(() => page.getByText(/^Texte de QR code décodé/).textContent())
+        .toContain('présentation')
+      const peers = page.getByRole('region', { name: /^Attestations de pairs/ })
+      expect(await peers.getByRole('article').count()).toBe(2)
+      await shot(page, 'fr-1280-qr-embedded')
+
+      // a decompression bomb stops at the cap, with a clear error
+      const bomb = deflateRawSync(Buffer.alloc(16 * 1024 * 1024, 0x20), { level: 9 }).toString('base64url')
+      expect(bomb.length).toBeLessThan(40_000)
+      await paste(`MUSETTE-VP1:${bomb}`)
+      await expect
+        .poll(() => page.getByRole('alert').textContent())
+        .toContain('se décompresse en plus de 1 Mio')
+      expect(await verdict.count()).toBe(0)
+      // damaged: cut short, or characters a QR reader should not give
+      await paste(embedded.slice(0, 400))
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('ne se décompresse pas')
+      await paste('MUSETTE-VP1:abc$def')
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('abîmé')
+
+      // the fingerprint only: kept, then the file dropped is the one it names, or not
+      await paste('MUSETTE-VPH1:court')
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('empreinte n’est pas valide')
+      const fingerprint = createHash('sha256').update(good).digest('base64url')
+      await paste(`MUSETTE-VPH1:${fingerprint}`)
+      const kept = page.getByText(/^Empreinte d’un CV imprimé mémorisée/)
+      await kept.waitFor()
+      expect(await page.getByText(fingerprint).count()).toBe(1)
+      await drop(page, files.good)
+      await verdict.waitFor({ state: 'visible', timeout: 30_000 })
+      await page.getByText(/^C’est bien le fichier auquel renvoie le CV imprimé/).waitFor()
+      await shot(page, 'fr-1280-qr-fingerprint-match')
+      await drop(page, files.tampered)
+      await page
+        .getByRole('heading', { level: 2, name: 'Présentation non vérifiée' })
+        .waitFor({ state: 'visible', timeout: 30_000 })
+      await expect
+        .poll(() => page.getByText(/^Ce fichier n’est pas celui auquel renvoie le CV imprimé/).count())
+        .toBe(1)
+      // the same file pasted rather than dropped matches too (a final line break lost on the way or not)
+      await paste(good.toString('utf8').trimEnd())
+      await verdict.waitFor({ state: 'visible', timeout: 30_000 })
+      await page.getByText(/^C’est bien le fichier auquel renvoie le CV imprimé/).waitFor()
+      // forgotten: no more comparison
+      await page.getByRole('button', { name: 'Oublier l’empreinte' }).click()
+      expect(await kept.count()).toBe(0)
+      expect(await page.getByText(/auquel renvoie le CV imprimé/).count()).toBe(0)
 
       expect(requested.filter((p) => p.startsWith('/api/'))).toEqual([])
       expect(errors).toEqual([])
