@@ -30,7 +30,7 @@ export interface CvSections {
   skills: CvLine[]
   /** credentials that name no experience or skill of the CV, and those from organisations */
   credentials: CvCredentialLine[]
-  /** how many lines the page holds: the print layout tightens when there are many */
+  /** about how many full-width lines of print it takes: the layout tightens as they grow */
   lines: number
 }
 
@@ -68,18 +68,23 @@ export function cvSections(preview: CompositionPreview): CvSections {
   })
   const experiences = preview.items.filter((i) => i.type === 'experience').map(line)
   const skills = preview.items.filter((i) => i.type === 'skill').map(line)
-  return {
-    experiences,
-    skills,
-    credentials,
-    lines: experiences.length * 2 + skills.length + credentials.length * 2
-  }
+  // an experience: its title and its organisation lines, then its description (~130 characters a line);
+  // a skill: half a line (two columns), then its description at half the width
+  const desc = (l: CvLine, width: number) => Math.ceil((str(l.item.view.description)?.length ?? 0) / width)
+  const lines =
+    experiences.reduce((n, l) => n + 2 + desc(l, 130), 0) +
+    skills.reduce((n, l) => n + 0.5 + desc(l, 65), 0) +
+    credentials.length
+  return { experiences, skills, credentials, lines }
 }
+
+/** What one A4 page holds at each density (measured on Chromium's print of the demo profiles). */
+export const CV_PAGE_LINES = { roomy: 30, dense: 40, denser: 50 } as const
 
 /** How tight the printed page must be for this many lines to fit on one A4 sheet. */
 export function cvDensity(lines: number): 'roomy' | 'dense' | 'denser' {
-  if (lines > 30) return 'denser'
-  if (lines > 18) return 'dense'
+  if (lines > CV_PAGE_LINES.dense) return 'denser'
+  if (lines > CV_PAGE_LINES.roomy) return 'dense'
   return 'roomy'
 }
 

@@ -851,6 +851,8 @@ export const en: Messages = {
   'cv.signedOn': 'Signed on {date}.',
   'cv.validUntil': 'Self-declared claims valid until {date}.',
   'cv.didLine': 'Identifier: {did}',
+  'cv.tooLong':
+    'This profile is long: printed, it may take more than one page. Hide a few items, or shorten their descriptions, for a one-page CV.',
 
   'present.title': 'Present',
   'present.intro':

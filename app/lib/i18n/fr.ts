@@ -891,6 +891,8 @@ const messages = {
   'cv.signedOn': 'Signé le {date}.',
   'cv.validUntil': 'Déclarations personnelles valables jusqu’au {date}.',
   'cv.didLine': 'Identifiant : {did}',
+  'cv.tooLong':
+    'Ce profil est long : à l’impression, il risque de dépasser une page. Cachez quelques éléments, ou raccourcissez leurs descriptions, pour un CV d’une page.',
 
   'present.title': 'Présenter',
   'present.intro':
