@@ -13,6 +13,7 @@ import type { KdfParams } from './vault/crypto.ts'
 import type { Network } from './network/p2p.ts'
 import type { Social } from './social.ts'
 import type { Questionnaires } from './questionnaires.ts'
+import type { Companies } from './companies.ts'
 
 export const VERSION = '0.1.0'
 /** After this many wrong passphrases in a row, unlock attempts are delayed (doubling, up to a minute). */
@@ -30,6 +31,7 @@ export interface NodeEvents {
   attestation: [Record<string, unknown>]
   credential: [Record<string, unknown>]
   questionnaire: [Record<string, unknown>]
+  company: [Record<string, unknown>]
 }
 
 export interface MusetteNodeInit {
@@ -52,6 +54,7 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   #network: Network | undefined
   #social: Social | undefined
   #questionnaires: Questionnaires | undefined
+  #companies: Companies | undefined
   #initialized = false
   #failures = 0
   #nextAttemptAt = 0
@@ -91,6 +94,11 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   /** Anonymous questionnaires; there while unlocked and online. */
   get questionnaires(): Questionnaires | undefined {
     return this.#questionnaires
+  }
+
+  /** Project companies; there while unlocked and online. */
+  get companies(): Companies | undefined {
+    return this.#companies
   }
 
   /** The unlocked vault; throws VaultError LOCKED otherwise. */
@@ -234,6 +242,17 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
     })
     await questionnaires.start()
     this.#questionnaires = questionnaires
+    const { Companies } = await import('./companies.ts')
+    const companies = new Companies({
+      vault: this.vault,
+      identity,
+      libp2p: network.libp2p,
+      social,
+      events: { emit: (name, data) => this.emit(name, data) },
+      now: this.#init.now
+    })
+    await companies.start()
+    this.#companies = companies
   }
 
   /** Forget every key, stop the network, close the stores. */
@@ -245,6 +264,9 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   }
 
   async #shutdown(): Promise<void> {
+    const companies = this.#companies
+    this.#companies = undefined
+    if (companies) await companies.stop().catch(() => undefined)
     const questionnaires = this.#questionnaires
     this.#questionnaires = undefined
     if (questionnaires) await questionnaires.stop().catch(() => undefined)

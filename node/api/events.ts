@@ -17,7 +17,8 @@ const EVENTS: (keyof NodeEvents)[] = [
   'contact',
   'attestation',
   'credential',
-  'questionnaire'
+  'questionnaire',
+  'company'
 ]
 
 export class EventHub {

@@ -43,6 +43,7 @@ import { isVcApiPath, vcApiRoutes } from './vc-api.ts'
 import { socialRoutes } from './social-routes.ts'
 import { composeRoutes } from './compose-routes.ts'
 import { questionnaireRoutes } from './questionnaire-routes.ts'
+import { companyRoutes } from './company-routes.ts'
 
 export interface ApiServerInit {
   node: MusetteNode
@@ -612,6 +613,7 @@ export class ApiServer {
       ...socialRoutes(node),
       ...composeRoutes(node),
       ...questionnaireRoutes(node),
+      ...companyRoutes(node),
       ...vcApiRoutes(node)
     ]
   }

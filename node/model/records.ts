@@ -401,6 +401,70 @@ export const QuestionnaireRelayData = z
   .object({ qid: QuestionnaireId, sealed: Bytes(64 * 1024), hash: z.string().max(100) })
   .strict()
 
+const CompanyIdPattern = z.string().regex(/^c[a-z2-7]{52}$/)
+const AnyObject = z.record(z.string(), z.unknown())
+
+/** A project company this person created or joined (issue 6), with the memberships the creator granted. */
+export const CompanyRecordData = z
+  .object({
+    id: CompanyIdPattern,
+    /** The signed company descriptor (protocols/company). */
+    signed: AnyObject,
+    role: z.enum(['creator', 'member']),
+    /** `pending`: an invite-only company whose creator has not let us in yet. */
+    status: z.enum(['joined', 'pending']),
+    joinedAt: z.iso.datetime(),
+    addrs: z.array(z.string().max(300)).max(5).optional(),
+    memberships: z.object({ did: AnyObject, pseudonym: AnyObject }).strict().optional()
+  })
+  .strict()
+
+/** A project announcement held for a company (ours or a member's): the signed bytes, as received. */
+export const AnnouncementRecordData = z
+  .object({
+    slot: z.string().max(300),
+    company: CompanyIdPattern,
+    version: z.number().int().min(1),
+    bytes: Bytes(256 * 1024)
+  })
+  .strict()
+
+/** One of the person's own published projects: the full draft, what each field discloses, named or not. */
+export const PublicationData = z
+  .object({
+    company: CompanyIdPattern,
+    project: z.uuid(),
+    version: z.number().int().min(1),
+    mode: z.enum(['named', 'pseudonymous']),
+    draft: AnyObject,
+    disclosure: z.record(z.string().max(20), z.enum(['named', 'pseudonymous', 'hidden'])),
+    experienceId: RecordId.optional(),
+    withdrawn: z.boolean().optional(),
+    labels: z.array(AnyObject).max(5).optional()
+  })
+  .strict()
+
+/** An author key or a peer this person muted. */
+export const MuteData = z
+  .object({ who: z.string().min(1).max(200), name: optShort(120), at: z.iso.datetime() })
+  .strict()
+
+/** The company mailbox: requests to connect and to join, our own requests (`asked`). */
+export const CompanyMailData = z
+  .object({
+    company: CompanyIdPattern,
+    kind: z.enum(['connect', 'join', 'asked']),
+    slot: z.string().max(300).optional(),
+    from: Did.optional(),
+    name: optShort(120),
+    message: z.string().max(2000).optional(),
+    addrs: z.array(z.string().max(300)).max(5).optional(),
+    pseudonym: Bytes(32).optional(),
+    state: z.enum(['new', 'accepted', 'declined']),
+    at: z.iso.datetime()
+  })
+  .strict()
+
 export const INTERNAL_TYPES = [
   'credential',
   'attestation',
@@ -412,7 +476,12 @@ export const INTERNAL_TYPES = [
   'verification',
   'questionnaire',
   'qanswer',
-  'qrelay'
+  'qrelay',
+  'company',
+  'announcement',
+  'publication',
+  'mute',
+  'companymail'
 ] as const
 export const STORED_TYPES = [...RECORD_TYPES, ...INTERNAL_TYPES] as const
 /** Every type the vault stores: the person's records and the node's own. */
@@ -431,7 +500,12 @@ export const STORED_SCHEMAS = {
   verification: VerificationData,
   questionnaire: QuestionnaireRecordData,
   qanswer: QuestionnaireAnswerData,
-  qrelay: QuestionnaireRelayData
+  qrelay: QuestionnaireRelayData,
+  company: CompanyRecordData,
+  announcement: AnnouncementRecordData,
+  publication: PublicationData,
+  mute: MuteData,
+  companymail: CompanyMailData
 } as const
 
 export interface RecordDataMap {
@@ -456,6 +530,11 @@ export interface StoredDataMap extends RecordDataMap {
   questionnaire: z.infer<typeof QuestionnaireRecordData>
   qanswer: z.infer<typeof QuestionnaireAnswerData>
   qrelay: z.infer<typeof QuestionnaireRelayData>
+  company: z.infer<typeof CompanyRecordData>
+  announcement: z.infer<typeof AnnouncementRecordData>
+  publication: z.infer<typeof PublicationData>
+  mute: z.infer<typeof MuteData>
+  companymail: z.infer<typeof CompanyMailData>
 }
 
 export function isRecordType(type: string): type is RecordType {

@@ -134,6 +134,25 @@ export function summarize(
       const title = typeof body?.title === 'string' ? body.title.slice(0, 120) : d.qid
       return clean({ ...base, kind: d.role, title, subtitle: d.qid })
     }
+    case 'company': {
+      const d = data as StoredDataMap['company']
+      const body = (d.signed as { body?: { name?: unknown } }).body
+      return clean({ ...base, kind: d.role, title: typeof body?.name === 'string' ? body.name : d.id })
+    }
+    case 'publication': {
+      const d = data as StoredDataMap['publication']
+      const title = (d.draft as { title?: unknown }).title
+      return clean({ ...base, title: typeof title === 'string' ? title.slice(0, 120) : d.project })
+    }
+    case 'announcement':
+    case 'companymail': {
+      const d = data as StoredDataMap['announcement' | 'companymail']
+      return clean({ ...base, title: d.company })
+    }
+    case 'mute': {
+      const d = data as StoredDataMap['mute']
+      return clean({ ...base, title: d.who })
+    }
     case 'qanswer':
     case 'qrelay': {
       const d = data as StoredDataMap['qanswer' | 'qrelay']

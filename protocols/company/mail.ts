@@ -17,7 +17,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { z } from 'zod'
 import { publicKeyFromDidKey } from '../../credentials/did-key.ts'
 import { CompanyError, encode, type Signer } from './company.ts'
-import { bytes, didKey } from './schema.ts'
+import { bytes, didKey, signedMembership } from './schema.ts'
 
 export const MAX_MAIL_BYTES = 48 * 1024
 const MAX_PAYLOAD = 40 * 1024
@@ -48,8 +48,24 @@ const connectBody = z.strictObject({
   addrs: z.array(z.string().max(300)).max(5),
   at: z.iso.datetime()
 })
+const joinBody = z.strictObject({
+  type: z.literal('join'),
+  company: z.string().max(100),
+  from: didKey,
+  name: z.string().trim().min(1).max(120),
+  /** The requester's pseudonym key in this company: the membership covers it too. */
+  pseudonym: bytes(32),
+  at: z.iso.datetime()
+})
 export const payload = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('connect'), body: connectBody, sig: bytes(64) }),
+  z.strictObject({ type: z.literal('join'), body: joinBody, sig: bytes(64) }),
+  z.strictObject({
+    type: z.literal('membership'),
+    company: z.string().max(100),
+    did: signedMembership,
+    pseudonym: signedMembership
+  }),
   z.strictObject({
     type: z.literal('invitation'),
     company: z.string().max(100),
@@ -65,6 +81,7 @@ export const payload = z.discriminatedUnion('type', [
 ])
 export type Payload = z.infer<typeof payload>
 export type ConnectBody = z.infer<typeof connectBody>
+export type JoinBody = z.infer<typeof joinBody>
 
 function aad(company: string, to: Uint8Array): Uint8Array {
   const c = new TextEncoder().encode(company)
@@ -142,8 +159,14 @@ export async function signConnect(body: ConnectBody, sign: Signer): Promise<Payl
   return { type: 'connect', body: valid, sig: await sign(message) }
 }
 
-/** A connect request is signed by the DID it names. */
-export function verifyConnect(p: Extract<Payload, { type: 'connect' }>): boolean {
+export async function signJoin(body: JoinBody, sign: Signer): Promise<Payload> {
+  const valid = joinBody.parse(body)
+  const message = new Uint8Array([...CONNECT_DOMAIN, ...encode(valid)])
+  return { type: 'join', body: valid, sig: await sign(message) }
+}
+
+/** A connect or join request is signed by the DID it names. */
+export function verifyConnect(p: Extract<Payload, { type: 'connect' | 'join' }>): boolean {
   try {
     const message = new Uint8Array([...CONNECT_DOMAIN, ...encode(p.body)])
     return ed25519.verify(p.sig, message, publicKeyFromDidKey(p.body.from), { zip215: false })
