@@ -203,6 +203,50 @@ async function seedQuestionnaire(running: Running[]): Promise<void> {
   out('Seeded a questionnaire: Émilie asked Karim, Sophie and Inès; Karim and Sophie answered, Inès has not.')
 }
 
+/**
+ * First run only: Sophie opens a project company for repair cafés; Émilie and Karim join with its link;
+ * Sophie publishes La Bricole under her name, Émilie her poster workshop under her pseudonym in this company.
+ */
+async function seedCompany(running: Running[]): Promise<void> {
+  const [emilie, karim, sophie] = running
+  if (!emilie || !karim || !sophie) return
+  const existing = (await call(sophie, '/api/companies')) as { companies: unknown[] }
+  if (existing.companies.length > 0) return
+  const company = (await call(sophie, '/api/companies', {
+    name: 'Compagnie des repair cafés',
+    description: 'Celles et ceux qui font vivre un repair café, ou voudraient en ouvrir un.',
+    tags: ['réparation', 'économie circulaire', 'bénévolat'],
+    mode: 'open'
+  })) as { id: string }
+  const { link } = (await call(sophie, `/api/companies/${company.id}/link`)) as { link: string }
+  for (const who of [emilie, karim]) await call(who, '/api/companies/join', { link })
+  await call(sophie, `/api/companies/${company.id}/publications`, {
+    mode: 'named',
+    draft: {
+      title: 'La Bricole, repair café du 7e',
+      summary:
+        'Un samedi par mois, des bénévoles réparent avec les habitants vélos, radios et machines à coudre.',
+      period: { start: '2019-03', ongoing: true },
+      role: 'Coordinatrice',
+      skills: ['Animation de bénévoles', 'Réparation', 'Économie circulaire'],
+      outcomes: 'Plus de 1 200 objets réparés depuis 2019.'
+    },
+    disclosure: { summary: 'named', period: 'named', role: 'named', skills: 'named', outcomes: 'named' }
+  })
+  await call(emilie, `/api/companies/${company.id}/publications`, {
+    mode: 'pseudonymous',
+    draft: {
+      title: 'Affiches « Réparer plutôt que jeter »',
+      summary: 'Une série d’affiches pour faire connaître les repair cafés de la région.',
+      period: { start: '2022-09', end: '2022-11' },
+      role: 'Graphiste bénévole',
+      skills: ['Affiche', 'Typographie', 'Économie circulaire']
+    },
+    disclosure: { summary: 'pseudonymous', period: 'pseudonymous', role: 'hidden', skills: 'pseudonymous' }
+  })
+  out('Seeded a project company: Sophie’s repair cafés, with her project and one of Émilie’s (pseudonymous).')
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -307,6 +351,9 @@ async function main(): Promise<void> {
     await seedAttestations(running)
     await seedQuestionnaire(running).catch((err: unknown) => {
       out(`(could not seed the questionnaire: ${err instanceof Error ? err.message : String(err)})`)
+    })
+    await seedCompany(running).catch((err: unknown) => {
+      out(`(could not seed the project company: ${err instanceof Error ? err.message : String(err)})`)
     })
     for (const r of running) {
       const st = (await call(r, '/api/status')) as { peers: unknown[] }

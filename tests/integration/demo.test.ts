@@ -46,6 +46,7 @@ describe('npm run demo', () => {
       expect(urls.length).toBe(4)
       expect(text.match(/— 3 peers connected/g)?.length).toBe(4)
       expect(text).toContain('Seeded a questionnaire')
+      expect(text).toContain('Seeded a project company')
       // Émilie's node holds her sample data, with her two colleagues as contacts carrying their DIDs
       const [, url, token] = urls[0] ?? []
       const contacts = (await (
