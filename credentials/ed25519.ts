@@ -57,6 +57,11 @@ export function setNativeEd25519Verifier(fn: NativeEd25519Verifier | undefined):
   nativeVerifier = fn
 }
 
+/** Whether a native (synchronous) verifier is registered. */
+export function hasNativeEd25519Verifier(): boolean {
+  return nativeVerifier !== undefined
+}
+
 /** Checks an Ed25519 signature by the key of `did` (a did:key, without fragment). Never throws. */
 export async function verifyEd25519(did: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   if (signature.length !== 64) return false

@@ -84,6 +84,20 @@ interface Walk {
   keep: Set<number> | undefined
 }
 
+// the shape's tokens for keys and for `type`/`@context` values, which repeat a lot: JSON.stringify once
+const KEY_TOKENS = new Map<string, string>()
+const VALUE_TOKENS = new Map<string, string>()
+const MAX_TOKENS = 4096
+
+function token(cache: Map<string, string>, text: string, end: string): string {
+  let t = cache.get(text)
+  if (t === undefined) {
+    t = JSON.stringify(text) + end
+    if (cache.size < MAX_TOKENS) cache.set(text, t)
+  }
+  return t
+}
+
 /**
  * Walks a document: its shape key and its strings, in document order; with `build`, also the skeleton (the
  * document with every string but kept ones replaced by its placeholder). The same walk either way, so the
@@ -98,7 +112,7 @@ function walkValue(value: unknown, key: string, w: Walk, depth: number, build: b
   if (typeof value === 'string') {
     if (key === '@context' || key === 'type' || key === '@type') {
       if (key === '@context' && !isKnownContext(value)) w.ok = false
-      w.shape += JSON.stringify(value) + ','
+      w.shape += token(VALUE_TOKENS, value, ',')
       return value
     }
     // placeholders are numbered; a real value that looks like one must not be substituted into a template
@@ -139,7 +153,7 @@ function walkValue(value: unknown, key: string, w: Walk, depth: number, build: b
     const out: Record<string, unknown> | undefined = build ? {} : undefined
     for (const k in value) {
       if (!Object.hasOwn(value, k)) continue
-      w.shape += JSON.stringify(k) + ':'
+      w.shape += token(KEY_TOKENS, k, ':')
       const v = walkValue((value as Record<string, unknown>)[k], k, w, depth + 1, build)
       if (out) out[k] = v
     }

@@ -5,6 +5,8 @@ import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020'
 import { createPresentation, issueCredential, signPresentation } from './issue.ts'
 import { createSigner } from './keys.ts'
+import { setNativeEd25519Verifier } from './ed25519.ts'
+import { ed25519 } from '@noble/curves/ed25519.js'
 import { createDocumentLoader, documentLoader } from './loader.ts'
 import { verifyCredential, verifyPresentation, type VerifyResult } from './verify.ts'
 import {
@@ -341,6 +343,25 @@ describe('presentations', () => {
     expect(failed(result)).toEqual([])
     expect(result.credentials?.map((c) => c.verified)).toEqual([true, false])
     expect(failed(result.credentials?.[1] as VerifyResult)).toEqual(['proof:TAMPERED'])
+  })
+
+  it('the same results with a synchronous (native) verifier, credentials then checked one by one', async () => {
+    const bad = await signedAttestation(alice, bob)
+    ;((bad.credentialSubject as Json).achievement as Json).name = 'Forged'
+    const carols = await signedAttestation(alice, carol)
+    const vp = await presentation(bob, [await signedAttestation(alice, bob), bad, carols])
+    const tampered = clone(vp)
+    ;(tampered.proof as Json).challenge = 'other'
+    for (const input of [vp, tampered]) {
+      const concurrent = await verifyPresentation(input, { challenge, domain, now: NOW })
+      setNativeEd25519Verifier((publicKey, data, signature) => ed25519.verify(signature, data, publicKey))
+      try {
+        expect(await verifyPresentation(input, { challenge, domain, now: NOW })).toEqual(concurrent)
+      } finally {
+        setNativeEd25519Verifier(undefined)
+      }
+      expect(concurrent.credentials?.map((c) => c.verified)).toEqual([true, false, true])
+    }
   })
 
   it('an embedded credential is held to the credential size limit', async () => {

@@ -5,11 +5,11 @@
  * methods only (resolved locally). VC Data Model 2.0 (validFrom/validUntil) and 1.1
  * (issuanceDate/expirationDate). Contexts must all be bundled (loader.ts): nothing is ever fetched.
  */
-import { base58btc } from 'multiformats/bases/base58'
 import { base64url } from 'multiformats/bases/base64'
+import { decodeBase58btc } from './base58.ts'
 import { canonize } from './canonize.ts'
 import { isDidKey } from './did-key.ts'
-import { verifyEd25519 } from './ed25519.ts'
+import { hasNativeEd25519Verifier, verifyEd25519 } from './ed25519.ts'
 import { sha256Utf8Async } from './hash.ts'
 import {
   DATA_INTEGRITY_V2_CONTEXT,
@@ -263,7 +263,7 @@ function readProof(doc: Json, contexts: string[], purpose: string): ProofInfo {
   }
   let signature: Uint8Array
   try {
-    if (value[0] === 'z') signature = base58btc.decode(value)
+    if (value[0] === 'z') signature = decodeBase58btc(value.slice(1))
     else if (value[0] === 'u' && suite === 'eddsa-rdfc-2022') signature = base64url.decode(value)
     else throw new Error('multibase')
   } catch {
@@ -561,7 +561,7 @@ async function checkCredentialStatus(
   return { name: 'status', ok: true }
 }
 
-/** One fetch per status list URL for a whole presentation (its credentials are checked concurrently). */
+/** One fetch per status list URL for a whole presentation (its credentials may be checked concurrently). */
 function onceEach(fetcher: StatusFetcher): StatusFetcher {
   const pending = new Map<string, Promise<unknown>>()
   return (url) => {
@@ -622,15 +622,23 @@ async function verifyPresentationInner(
   }
   if (!checkContexts(contexts, checks)) return finish(checks)
 
-  // the presentation's signature and its credentials' checks, concurrently: every one is still made, and
-  // on the WebCrypto path each signature check is an async hop that overlaps the next canonicalization
+  // the presentation's signature and every credential's checks
   const { challenge: _c, domain: _d, ...credentialOptions } = options
   if (credentialOptions.checkStatus) credentialOptions.checkStatus = onceEach(credentialOptions.checkStatus)
-  const [signatureFailure, credentials] = await Promise.all([
-    !proofFailure && info ? checkSignature(doc, info) : proofFailure,
-    Promise.all(vcs.map((vc) => verifyCredentialSafely(vc, credentialOptions, { bytes })))
-  ])
-  proofFailure = signatureFailure
+  const checkCredential = (vc: unknown) => verifyCredentialSafely(vc, credentialOptions, { bytes })
+  let credentials: VerifyResult[]
+  if (hasNativeEd25519Verifier()) {
+    // synchronous signature checks (node:crypto): nothing to overlap, and one at a time keeps less in memory
+    if (!proofFailure && info) proofFailure = await checkSignature(doc, info)
+    credentials = []
+    for (const vc of vcs) credentials.push(await checkCredential(vc))
+  } else {
+    // WebCrypto: each signature check is an async hop, which overlaps the next canonicalizations
+    ;[proofFailure, credentials] = await Promise.all([
+      !proofFailure && info ? checkSignature(doc, info) : proofFailure,
+      Promise.all(vcs.map(checkCredential))
+    ])
+  }
   checks.push(proofFailure ? { name: 'proof', ok: false, reason: proofFailure } : { name: 'proof', ok: true })
 
   if (info) {
