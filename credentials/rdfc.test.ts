@@ -148,6 +148,11 @@ describe('rdfc.ts = rdf-canonize (RDFC-1.0)', () => {
       [...ring(3, 'x'), ...ring(3, 'y')], // two identical components
       [...ring(4, 'x'), ...ring(2, 'y')],
       ring(3, 'g', blank('_:named')),
+      // a chain of 14 distinct blank nodes: _:c14n1 and _:c14n10… as subjects and objects
+      Array.from({ length: 14 }, (_, i) => [
+        quad(blank(`_:c${i}`), iri('http://example.org/next'), blank(`_:c${i + 1}`)),
+        quad(blank(`_:c${i}`), iri('http://example.org/v'), literal(`v${i}`))
+      ]).flat(),
       [
         quad(blank('_:a'), iri('http://example.org/p'), blank('_:b')),
         quad(blank('_:b'), iri('http://example.org/p'), blank('_:a')),
@@ -200,7 +205,10 @@ describe('rdfc.ts = rdf-canonize (RDFC-1.0)', () => {
       for (let i = 0; i < 300; i++) {
         const dataset =
           i % 2 === 0
-            ? randomDataset(rand, 1 + Math.floor(rand() * 8), Math.floor(rand() * 24))
+            ? i % 4 === 0
+              ? // enough blank nodes for labels that prefix others (_:c14n1, _:c14n10)
+                randomDataset(rand, 12 + Math.floor(rand() * 12), 30 + Math.floor(rand() * 30))
+              : randomDataset(rand, 1 + Math.floor(rand() * 8), Math.floor(rand() * 24))
             : alikeDataset(rand, 2 + Math.floor(rand() * 6), 2 + Math.floor(rand() * 10))
         expect(ours(dataset), `dataset ${i}: ${JSON.stringify(dataset)}`).toBe(reference(dataset))
       }

@@ -175,6 +175,38 @@ function* permutations(list: string[]): Generator<string[]> {
   }
 }
 
+/**
+ * The lines `s[i] + p[i] + o[i]`, sorted (UTF-16 code units, as Array.prototype.sort) and joined. Sorted by
+ * subject, then predicate, then the rest: the same order as sorting whole lines, because a serialized
+ * subject never is a proper prefix of another but for blank node labels (_:c14n1, _:c14n10), which are
+ * followed by a space where the longer one has a digit; and a predicate (" <iri> ") never is a proper
+ * prefix of another. Faster than sorting whole lines: short comparisons, rarely between equal prefixes.
+ */
+function sortedLines(s: string[], p: string[], o: string[]): string {
+  const bySubject = new Map<string, number[]>()
+  for (let i = 0; i < s.length; i++) {
+    const subject = s[i] as string
+    const group = bySubject.get(subject)
+    if (group === undefined) bySubject.set(subject, [i])
+    else group.push(i)
+  }
+  const byRest = (a: number, b: number): number => {
+    const pa = p[a] as string
+    const pb = p[b] as string
+    if (pa !== pb) return pa < pb ? -1 : 1
+    const oa = o[a] as string
+    const ob = o[b] as string
+    return oa < ob ? -1 : oa > ob ? 1 : 0
+  }
+  let out = ''
+  for (const subject of [...bySubject.keys()].sort()) {
+    const group = bySubject.get(subject) as number[]
+    if (group.length > 1) group.sort(byRest)
+    for (const i of group) out += subject + (p[i] as string) + (o[i] as string)
+  }
+  return out
+}
+
 class Canonicalizer {
   readonly lines: Line[]
   /** blank node label → the lines it occurs in (each once), in first-occurrence order */
@@ -203,16 +235,19 @@ class Canonicalizer {
   /** Hash First Degree Quads (§4.6): the reference node is _:a, every other blank node _:z. */
   hashFirstDegree(id: string): string {
     const lines = this.quadsOf.get(id) as Line[]
-    const nquads = new Array<string>(lines.length)
-    for (let i = 0; i < lines.length; i++) {
+    const n = lines.length
+    const s = new Array<string>(n)
+    const p = new Array<string>(n)
+    const o = new Array<string>(n)
+    for (let i = 0; i < n; i++) {
       const l = lines[i] as Line
-      const s = l.sb === undefined ? l.s : l.sb === id ? '_:a' : '_:z'
-      const o = l.ob === undefined ? l.o : l.ob === id ? '_:a' : '_:z'
-      const g = l.gb === undefined ? l.g : l.gb === id ? ' _:a' : ' _:z'
-      nquads[i] = `${s}${l.p}${o}${g} .\n`
+      const object = l.ob === undefined ? l.o : l.ob === id ? '_:a' : '_:z'
+      const graph = l.gb === undefined ? l.g : l.gb === id ? ' _:a' : ' _:z'
+      s[i] = l.sb === undefined ? l.s : l.sb === id ? '_:a' : '_:z'
+      p[i] = l.p
+      o[i] = `${object}${graph} .\n`
     }
-    nquads.sort()
-    const hash = sha256Hex(nquads.join(''))
+    const hash = sha256Hex(sortedLines(s, p, o))
     this.firstDegree.set(id, hash)
     return hash
   }
@@ -330,16 +365,19 @@ class Canonicalizer {
       }
     }
     // 7: relabel, serialize, sort
-    const out = new Array<string>(this.lines.length)
-    for (let i = 0; i < this.lines.length; i++) {
+    const n = this.lines.length
+    const s = new Array<string>(n)
+    const p = new Array<string>(n)
+    const o = new Array<string>(n)
+    for (let i = 0; i < n; i++) {
       const l = this.lines[i] as Line
-      const s = l.sb === undefined ? l.s : '_:' + this.canonical.getId(l.sb)
-      const o = l.ob === undefined ? l.o : '_:' + this.canonical.getId(l.ob)
-      const g = l.gb === undefined ? l.g : ' _:' + this.canonical.getId(l.gb)
-      out[i] = `${s}${l.p}${o}${g} .\n`
+      const object = l.ob === undefined ? l.o : '_:' + this.canonical.getId(l.ob)
+      const graph = l.gb === undefined ? l.g : ' _:' + this.canonical.getId(l.gb)
+      s[i] = l.sb === undefined ? l.s : '_:' + this.canonical.getId(l.sb)
+      p[i] = l.p
+      o[i] = `${object}${graph} .\n`
     }
-    out.sort()
-    return out.join('')
+    return sortedLines(s, p, o)
   }
 }
 
