@@ -84,16 +84,19 @@ interface Walk {
   keep: Set<number> | undefined
 }
 
-// the shape's tokens for keys and for `type`/`@context` values, which repeat a lot: JSON.stringify once
+// The shape's tokens for keys and for `type`/`@context` values, which repeat a lot: a short code each
+// ("#" or "%", base 36, ":" or ","), given once and never reassigned, so one code always means one text;
+// past MAX_TOKENS texts, the JSON of the text itself (which starts with a quote, never with # or %).
 const KEY_TOKENS = new Map<string, string>()
 const VALUE_TOKENS = new Map<string, string>()
 const MAX_TOKENS = 4096
 
-function token(cache: Map<string, string>, text: string, end: string): string {
+function token(cache: Map<string, string>, text: string, mark: string, end: string): string {
   let t = cache.get(text)
   if (t === undefined) {
-    t = JSON.stringify(text) + end
-    if (cache.size < MAX_TOKENS) cache.set(text, t)
+    if (cache.size >= MAX_TOKENS) return JSON.stringify(text) + end
+    t = mark + cache.size.toString(36) + end
+    cache.set(text, t)
   }
   return t
 }
@@ -112,7 +115,7 @@ function walkValue(value: unknown, key: string, w: Walk, depth: number, build: b
   if (typeof value === 'string') {
     if (key === '@context' || key === 'type' || key === '@type') {
       if (key === '@context' && !isKnownContext(value)) w.ok = false
-      w.shape += token(VALUE_TOKENS, value, ',')
+      w.shape += token(VALUE_TOKENS, value, '%', ',')
       return value
     }
     // placeholders are numbered; a real value that looks like one must not be substituted into a template
@@ -151,9 +154,8 @@ function walkValue(value: unknown, key: string, w: Walk, depth: number, build: b
     }
     w.shape += '{'
     const out: Record<string, unknown> | undefined = build ? {} : undefined
-    for (const k in value) {
-      if (!Object.hasOwn(value, k)) continue
-      w.shape += token(KEY_TOKENS, k, ':')
+    for (const k of Object.keys(value)) {
+      w.shape += token(KEY_TOKENS, k, '#', ':')
       const v = walkValue((value as Record<string, unknown>)[k], k, w, depth + 1, build)
       if (out) out[k] = v
     }
