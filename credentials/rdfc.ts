@@ -190,21 +190,30 @@ function sortedLines(s: string[], p: string[], o: string[]): string {
     if (group === undefined) bySubject.set(subject, [i])
     else group.push(i)
   }
-  const byRest = (a: number, b: number): number => {
-    const pa = p[a] as string
-    const pb = p[b] as string
-    if (pa !== pb) return pa < pb ? -1 : 1
-    const oa = o[a] as string
-    const ob = o[b] as string
-    return oa < ob ? -1 : oa > ob ? 1 : 0
-  }
+  sortP = p
+  sortO = o
   let out = ''
   for (const subject of [...bySubject.keys()].sort()) {
     const group = bySubject.get(subject) as number[]
     if (group.length > 1) group.sort(byRest)
     for (const i of group) out += subject + (p[i] as string) + (o[i] as string)
   }
+  sortP = sortO = EMPTY
   return out
+}
+
+// byRest's arrays, set by sortedLines around its (synchronous) sorts: no closure made per call
+const EMPTY: string[] = []
+let sortP = EMPTY
+let sortO = EMPTY
+
+function byRest(a: number, b: number): number {
+  const pa = sortP[a] as string
+  const pb = sortP[b] as string
+  if (pa !== pb) return pa < pb ? -1 : 1
+  const oa = sortO[a] as string
+  const ob = sortO[b] as string
+  return oa < ob ? -1 : oa > ob ? 1 : 0
 }
 
 class Canonicalizer {
