@@ -207,6 +207,16 @@ describe('negative cases, each with its reason code', () => {
     expect(failed(await verifyCredential(wide, { now: NOW }))).toEqual(['shape:TOO_LARGE'])
   })
 
+  it('the size limit counts UTF-8 bytes exactly', async () => {
+    const signed = await signedAttestation()
+    ;(signed.credentialSubject as Json).testimony = 'é 漢字 😀 ' + 'x'.repeat(100)
+    const bytes = Buffer.byteLength(JSON.stringify(signed))
+    const at = await verifyCredential(signed, { now: NOW, maxBytes: bytes })
+    expect(failed(at)).toEqual(['proof:TAMPERED']) // the testimony changed after signing: past the size check
+    const over = await verifyCredential(signed, { now: NOW, maxBytes: bytes - 1 })
+    expect(failed(over)).toEqual(['shape:TOO_LARGE'])
+  })
+
   it('garbage → MALFORMED, never a throw', async () => {
     const cyclic: Json = {}
     cyclic.self = cyclic
