@@ -284,6 +284,25 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
     if (stores) await stores.close()
   }
 
+  /**
+   * Delete the profile's identity and every record ("droit à l'oubli"): the passphrase is checked again,
+   * the node stops, and the vault directory (keyring, database) is removed. The settings and the API token
+   * stay, so the same node can start over with a new identity.
+   */
+  deleteEverything(passphrase: string): Promise<void> {
+    return this.#serial(async () => {
+      if (!this.#initialized) throw new VaultError('NOT_INITIALIZED', 'there is no profile to delete')
+      // the passphrase again: a stolen API token alone must not be able to erase a person's data
+      const check = await Vault.unlock(await this.#openStores(), nodeScrypt, passphrase, { aead: nativeAead })
+      check.lock()
+      await this.#shutdown()
+      const { rm } = await import('node:fs/promises')
+      await rm(paths(this.home).vault, { recursive: true, force: true })
+      this.#initialized = false
+      this.emit('lock', {})
+    })
+  }
+
   /** Stop everything (process exit). */
   stop(): Promise<void> {
     return this.#serial(() => this.#shutdown())

@@ -44,6 +44,7 @@ import { socialRoutes } from './social-routes.ts'
 import { composeRoutes } from './compose-routes.ts'
 import { questionnaireRoutes } from './questionnaire-routes.ts'
 import { companyRoutes } from './company-routes.ts'
+import { dataRoutes } from './data-routes.ts'
 
 export interface ApiServerInit {
   node: MusetteNode
@@ -614,6 +615,7 @@ export class ApiServer {
       ...composeRoutes(node),
       ...questionnaireRoutes(node),
       ...companyRoutes(node),
+      ...dataRoutes(node),
       ...vcApiRoutes(node)
     ]
   }

@@ -51,6 +51,14 @@ export async function openNodeStores(dir: string): Promise<OpenStores> {
         )
       )
     },
+    async purge() {
+      // every key is under a sublevel prefix ('!b!', '!i!'): this range covers them all
+      // (`level` is classic-level on Node: its compactRange is not in the browser-level types)
+      await (db as unknown as { compactRange(start: string, end: string): Promise<void> }).compactRange(
+        '\u0000',
+        '\uffff'
+      )
+    },
     async close() {
       await db.close()
     }

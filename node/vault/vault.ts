@@ -99,6 +99,11 @@ export interface VaultStores {
    * the index entries last (in one datastore batch), which is crash-safe too but leaves orphan blocks.
    */
   atomic?: (ops: StoreOp[]) => Promise<void>
+  /**
+   * Rewrite the stores' files so that nothing deleted remains in them (LevelDB: a full compaction, which
+   * drops deleted entries and removes the old log and table files). Called after every deletion.
+   */
+  purge?: () => Promise<void>
 }
 
 export interface VaultSecrets {
@@ -628,31 +633,52 @@ export class Vault {
 
   /** Delete a record: forget its key (every version becomes unreadable) and drop its blocks. */
   async delete(id: string): Promise<void> {
+    await this.deleteMany([id])
+  }
+
+  /**
+   * Delete records for real: their keys are forgotten (one atomic removal of their index entries — the
+   * commit point), their blocks removed, every version and media blob included; then the stores are purged
+   * so no deleted entry lingers in the database's files. Throws NOT_FOUND (nothing deleted) if one is unknown.
+   */
+  async deleteMany(ids: string[]): Promise<number> {
     this.#key()
-    return this.#exclusive(async () => {
-      const entry = this.#entries.get(id)
-      if (!entry) throw new VaultError('NOT_FOUND', `no record ${id}`)
+    const done = await this.#exclusive(async () => {
+      const entries = ids.map((id) => {
+        const entry = this.#entries.get(id)
+        if (!entry) throw new VaultError('NOT_FOUND', `no record ${id}`)
+        return [id, entry] as const
+      })
       const cids: CID[] = []
-      let cid: CID | null = entry.h
-      while (cid) {
-        cids.push(cid)
-        try {
-          const v: { record: AnyRecord; prev: CID | null } = await this.#readVersion(id, entry.k, cid)
-          if (v.record.type === 'media') {
-            const blob = (v.record.data as StoredDataMap['media']).blob
-            cids.push(CID.parse(blob))
+      for (const [id, entry] of entries) {
+        let cid: CID | null = entry.h
+        while (cid) {
+          cids.push(cid)
+          try {
+            const v: { record: AnyRecord; prev: CID | null } = await this.#readVersion(id, entry.k, cid)
+            if (v.record.type === 'media') {
+              const blob = (v.record.data as StoredDataMap['media']).blob
+              cids.push(CID.parse(blob))
+            }
+            cid = v.prev
+          } catch {
+            cid = null
           }
-          cid = v.prev
-        } catch {
-          cid = null
         }
       }
-      // The commit point: once the index entry is gone, so is the key.
-      if (this.#stores.atomic) await this.#stores.atomic([{ kind: 'index-del', key: INDEX_PREFIX + id }])
-      else await this.#stores.index.delete(new Key(INDEX_PREFIX + id))
-      entry.k.fill(0)
-      this.#entries.delete(id)
-      this.#cache.delete(id)
+      // The commit point: once the index entries are gone, so are the keys.
+      if (this.#stores.atomic) {
+        await this.#stores.atomic(
+          entries.map(([id]) => ({ kind: 'index-del' as const, key: INDEX_PREFIX + id }))
+        )
+      } else {
+        for (const [id] of entries) await this.#stores.index.delete(new Key(INDEX_PREFIX + id))
+      }
+      for (const [id, entry] of entries) {
+        entry.k.fill(0)
+        this.#entries.delete(id)
+        this.#cache.delete(id)
+      }
       for (const c of cids) {
         try {
           await this.#stores.blocks.delete(c)
@@ -660,7 +686,10 @@ export class Vault {
           // an orphan ciphertext block without its key is harmless
         }
       }
+      return entries.length
     })
+    await this.#stores.purge?.()
+    return done
   }
 
   /** Store an image: its bytes in their own sealed block, its metadata as a `media` record. */

@@ -1,0 +1,108 @@
+/**
+ * What the vault holds, and deleting for real (issue 7, item 4): counts by kind and by source ("what do I
+ * hold"), deleting one source's imports, deleting everything. Deletion forgets the records' keys, removes
+ * their blocks and compacts the database so no deleted entry lingers in its files (node/vault).
+ */
+import { z } from 'zod'
+import { RECORD_TYPES, type StoredType } from '../model/records.ts'
+import { ApiError, readJson, sendJson } from './http.ts'
+import type { Route } from './server.ts'
+import type { MusetteNode } from '../service.ts'
+import type { AnyRecord } from '../vault/vault.ts'
+
+export const DeleteSourceBody = z
+  .object({
+    kind: z.enum(['manual', 'import', 'demo', 'peer']),
+    /** The source's name (e.g. "LinkedIn", a file name); absent: every record of that kind without a name. */
+    name: z.string().max(200).optional()
+  })
+  .strict()
+export const DeleteEverythingBody = z
+  .object({
+    passphrase: z.string().min(1).max(1024),
+    /** Typed by the person: "SUPPRIMER" or "DELETE". */
+    confirm: z.enum(['SUPPRIMER', 'DELETE'])
+  })
+  .strict()
+
+/** The person's own records (a source's import can only have brought these). */
+const OWN: readonly StoredType[] = [...RECORD_TYPES, 'credential']
+
+export function dataRoutes(node: MusetteNode): Route[] {
+  const all = async (): Promise<AnyRecord[]> => node.vault.list()
+  return [
+    {
+      method: 'GET',
+      path: '/api/holdings',
+      summary: 'What the vault holds: records counted by kind and by source',
+      auth: true,
+      handler: async ({ res }) => {
+        const records = await all()
+        const byType: Record<string, number> = {}
+        const sources = new Map<
+          string,
+          { kind: string; name?: string; count: number; types: Record<string, number> }
+        >()
+        for (const r of records) {
+          byType[r.type] = (byType[r.type] ?? 0) + 1
+          if (!OWN.includes(r.type)) continue
+          const key = `${r.source.kind}\u0000${r.source.name ?? ''}`
+          const s = sources.get(key) ?? {
+            kind: r.source.kind,
+            ...(r.source.name ? { name: r.source.name } : {}),
+            count: 0,
+            types: {}
+          }
+          s.count++
+          s.types[r.type] = (s.types[r.type] ?? 0) + 1
+          sources.set(key, s)
+        }
+        sendJson(res, 200, {
+          total: records.length,
+          byType,
+          bySource: [...sources.values()].sort((a, b) => b.count - a.count)
+        })
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/holdings/delete-source',
+      summary:
+        'Delete every record that came from one source (e.g. one import): keys forgotten, blocks removed',
+      auth: true,
+      body: DeleteSourceBody,
+      handler: async ({ req, res }) => {
+        const body = await readJson(req, DeleteSourceBody)
+        const ids = (await all())
+          .filter(
+            (r) =>
+              OWN.includes(r.type) &&
+              r.source.kind === body.kind &&
+              (r.source.name ?? undefined) === body.name
+          )
+          .map((r) => r.id)
+        const deleted = ids.length > 0 ? await node.vault.deleteMany(ids) : 0
+        for (const id of ids) node.emit('record', { op: 'delete', id, type: 'unknown' })
+        sendJson(res, 200, { deleted })
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/profile/delete',
+      summary: 'Delete everything: the identity, its keys and every record (the passphrase is asked again)',
+      auth: true,
+      body: DeleteEverythingBody,
+      handler: async ({ req, res }) => {
+        const body = await readJson(req, DeleteEverythingBody)
+        try {
+          await node.deleteEverything(body.passphrase)
+        } catch (err) {
+          if ((err as { code?: string }).code === 'WRONG_PASSPHRASE')
+            throw new ApiError('WRONG_PASSPHRASE', 'wrong passphrase: nothing was deleted')
+          throw err
+        }
+        sendJson(res, 200, { deleted: true, state: node.state })
+      }
+    }
+  ]
+}
