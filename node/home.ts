@@ -40,7 +40,21 @@ export const Config = z
     questionnaires: z
       .object({ batchSeconds: z.number().int().min(1).max(86_400).default(600) })
       .strict()
-      .default({ batchSeconds: 600 })
+      .default({ batchSeconds: 600 }),
+    /** Automatic encrypted backups (node/backup.ts) into a folder of the person's choosing; off without one. */
+    backup: z
+      .object({
+        folder: z.string().min(1).max(1000).optional(),
+        everyHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 30)
+          .default(24),
+        keep: z.number().int().min(1).max(100).default(7)
+      })
+      .strict()
+      .default({ everyHours: 24, keep: 7 })
   })
   .strict()
 export type Config = z.infer<typeof Config>

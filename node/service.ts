@@ -194,6 +194,7 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
         this.networkError = (err instanceof Error ? err.message : String(err)).split('\n')[0]
       }
     }
+    this.scheduleBackups()
     this.emit('unlock', {})
   }
 
@@ -264,6 +265,8 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   }
 
   async #shutdown(): Promise<void> {
+    clearInterval(this.#backupTimer)
+    this.#backupTimer = undefined
     const companies = this.#companies
     this.#companies = undefined
     if (companies) await companies.stop().catch(() => undefined)
@@ -301,6 +304,81 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
       this.#initialized = false
       this.emit('lock', {})
     })
+  }
+
+  /**
+   * Restore an encrypted backup into this empty profile (node/backup.ts): everything is checked — hashes,
+   * passphrase, every record — before anything is written; then the node is unlocked with it.
+   */
+  restoreBackup(bytes: Uint8Array, passphrase: string): Promise<{ records: number }> {
+    return this.#serial(async () => {
+      if (this.#initialized)
+        throw new VaultError('ALREADY_INITIALIZED', 'this profile already has an identity')
+      const { readBackup, verifyBackup, BackupError } = await import('./backup.ts')
+      const contents = await readBackup(bytes)
+      const { records, vault } = await verifyBackup(contents, passphrase)
+      vault.lock()
+      const stores = await this.#openStores()
+      if (!(await stores.isEmpty()))
+        throw new BackupError('NOT_EMPTY', 'this profile’s database is not empty')
+      await stores.load(contents.manifest.index, contents.blocks)
+      await stores.keyring.write(contents.manifest.keyring)
+      this.#initialized = true
+      return { records }
+    }).then(async (r) => {
+      await this.unlock(passphrase)
+      return r
+    })
+  }
+
+  /** The vault as an encrypted CAR archive, streamed (node/backup.ts). */
+  async *backupChunks(): AsyncGenerator<Uint8Array> {
+    this.requireUnlocked()
+    const { backupChunks } = await import('./backup.ts')
+    yield* backupChunks(await this.#openStores())
+  }
+
+  /** Write an encrypted backup into the configured folder now; keeps the newest `keep`. */
+  async backupNow(): Promise<{ file: string; bytes: number }> {
+    const folder = this.config.backup.folder
+    if (!folder) throw new VaultError('NOT_INITIALIZED', 'no backup folder is set')
+    this.requireUnlocked()
+    const { mkdir, open, readdir, rename, rm } = await import('node:fs/promises')
+    const { join } = await import('node:path')
+    await mkdir(folder, { recursive: true, mode: 0o700 })
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+    const file = join(folder, `musette-backup-${stamp}.car`)
+    const tmp = `${file}.tmp`
+    const fh = await open(tmp, 'w', 0o600)
+    let bytes = 0
+    try {
+      for await (const chunk of this.backupChunks()) {
+        await fh.write(chunk)
+        bytes += chunk.byteLength
+      }
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await rename(tmp, file)
+    const old = (await readdir(folder)).filter((f) => /^musette-backup-.*\.car$/.test(f)).sort()
+    for (const f of old.slice(0, Math.max(0, old.length - this.config.backup.keep)))
+      await rm(join(folder, f), { force: true })
+    return { file, bytes }
+  }
+
+  #backupTimer: ReturnType<typeof setInterval> | undefined
+
+  /** (Re)arm the automatic backup from the configuration: one now if the last is older than the period. */
+  scheduleBackups(): void {
+    clearInterval(this.#backupTimer)
+    this.#backupTimer = undefined
+    if (!this.config.backup.folder) return
+    const every = this.config.backup.everyHours * 3600_000
+    this.#backupTimer = setInterval(() => {
+      if (this.state === 'unlocked') void this.backupNow().catch(() => undefined)
+    }, every)
+    this.#backupTimer.unref?.()
   }
 
   /** Stop everything (process exit). */

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod'
 import { RECORD_TYPES, type StoredType } from '../model/records.ts'
-import { ApiError, readJson, sendJson } from './http.ts'
+import { BackupError, MAX_BACKUP_BYTES } from '../backup.ts'
+import { writeConfig } from '../home.ts'
+import { ApiError, readBody, readJson, sendJson } from './http.ts'
 import type { Route } from './server.ts'
 import type { MusetteNode } from '../service.ts'
 import type { AnyRecord } from '../vault/vault.ts'
@@ -24,6 +26,24 @@ export const DeleteEverythingBody = z
     confirm: z.enum(['SUPPRIMER', 'DELETE'])
   })
   .strict()
+
+export const BackupSettingsBody = z
+  .object({
+    /** An absolute folder path; null turns automatic backups off. */
+    folder: z.string().min(1).max(1000).startsWith('/').nullable(),
+    everyHours: z.number().int().min(1).max(720).optional(),
+    keep: z.number().int().min(1).max(100).optional()
+  })
+  .strict()
+
+const BACKUP_STATUS = {
+  MALFORMED: 'BAD_REQUEST',
+  TAMPERED: 'BAD_REQUEST',
+  NOT_A_BACKUP: 'BAD_REQUEST',
+  TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  WRONG_PASSPHRASE: 'WRONG_PASSPHRASE',
+  NOT_EMPTY: 'CONFLICT'
+} as const
 
 /** The person's own records (a source's import can only have brought these). */
 const OWN: readonly StoredType[] = [...RECORD_TYPES, 'credential']
@@ -84,6 +104,90 @@ export function dataRoutes(node: MusetteNode): Route[] {
         const deleted = ids.length > 0 ? await node.vault.deleteMany(ids) : 0
         for (const id of ids) node.emit('record', { op: 'delete', id, type: 'unknown' })
         sendJson(res, 200, { deleted })
+      }
+    },
+    {
+      method: 'GET',
+      path: '/api/backup',
+      summary: 'The whole vault as one encrypted archive (a CAR file: encrypted blocks and wrapped keys)',
+      auth: true,
+      responses: { '200': 'application/vnd.ipld.car' },
+      handler: async ({ res }) => {
+        node.requireUnlocked()
+        const stamp = new Date().toISOString().slice(0, 10)
+        res.writeHead(200, {
+          'Content-Type': 'application/vnd.ipld.car',
+          'Content-Disposition': `attachment; filename="musette-backup-${stamp}.car"`,
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff'
+        })
+        for await (const chunk of node.backupChunks()) res.write(chunk)
+        res.end()
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/restore',
+      summary:
+        'Restore an encrypted archive into this empty profile (body: the CAR file; header x-musette-passphrase: the passphrase, URI-encoded)',
+      auth: true,
+      bodyType: 'application/vnd.ipld.car',
+      handler: async ({ req, res }) => {
+        const header = req.headers['x-musette-passphrase']
+        if (typeof header !== 'string' || header.length === 0 || header.length > 3000)
+          throw new ApiError('VALIDATION_FAILED', 'the passphrase goes in the x-musette-passphrase header')
+        let passphrase: string
+        try {
+          passphrase = decodeURIComponent(header)
+        } catch {
+          throw new ApiError('VALIDATION_FAILED', 'x-musette-passphrase: not URI-encoded')
+        }
+        const bytes = await readBody(req, MAX_BACKUP_BYTES)
+        try {
+          const r = await node.restoreBackup(bytes, passphrase)
+          sendJson(res, 200, { restored: r.records, did: node.identity?.did })
+        } catch (err) {
+          if (err instanceof BackupError) {
+            throw new ApiError(BACKUP_STATUS[err.code], err.message, { reason: [err.code] })
+          }
+          throw err
+        }
+      }
+    },
+    {
+      method: 'GET',
+      path: '/api/backup/settings',
+      summary: 'Automatic backups: folder, period, how many to keep',
+      auth: true,
+      handler: ({ res }) => sendJson(res, 200, node.config.backup)
+    },
+    {
+      method: 'PUT',
+      path: '/api/backup/settings',
+      summary: 'Set (or turn off, with folder null) automatic backups',
+      auth: true,
+      body: BackupSettingsBody,
+      handler: async ({ req, res }) => {
+        const body = await readJson(req, BackupSettingsBody)
+        const backup = {
+          everyHours: body.everyHours ?? node.config.backup.everyHours,
+          keep: body.keep ?? node.config.backup.keep,
+          ...(body.folder ? { folder: body.folder } : {})
+        }
+        node.config = { ...node.config, backup }
+        await writeConfig(node.home, node.config)
+        node.scheduleBackups()
+        sendJson(res, 200, backup)
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/backup/now',
+      summary: 'Write an encrypted backup into the configured folder now',
+      auth: true,
+      handler: async ({ res }) => {
+        if (!node.config.backup.folder) throw new ApiError('INVALID_STATE', 'set a backup folder first')
+        sendJson(res, 200, await node.backupNow())
       }
     },
     {

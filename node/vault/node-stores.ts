@@ -14,6 +14,13 @@ import type { StoreOp, VaultStores } from './vault.ts'
 import type { CID } from 'multiformats/cid'
 
 export interface OpenStores extends VaultStores {
+  /** Every sealed index entry and every encrypted block, as stored (for a backup). */
+  dump(): Promise<{ index: Array<[string, Uint8Array]>; blocks: Uint8Array[] }>
+  /** Whether the database holds nothing yet. */
+  isEmpty(): Promise<boolean>
+  /** Write index entries and blocks in one batch (a restore into an empty database). */
+  load(index: Array<[string, Uint8Array]>, blocks: Array<{ cid: CID; bytes: Uint8Array }>): Promise<void>
+  purge(): Promise<void>
   close(): Promise<void>
 }
 
@@ -50,6 +57,28 @@ export async function openNodeStores(dir: string): Promise<OpenStores> {
               : { type: 'del' as const, sublevel: indexDb, key: op.key }
         )
       )
+    },
+    async dump() {
+      const index: Array<[string, Uint8Array]> = []
+      for await (const [k, v] of indexDb.iterator()) index.push([k, v])
+      const blocksOut: Uint8Array[] = []
+      for await (const v of blocksDb.values()) blocksOut.push(v)
+      return { index, blocks: blocksOut }
+    },
+    async isEmpty() {
+      for await (const _ of db.keys({ limit: 1 })) return false
+      return true
+    },
+    async load(indexEntries, blockEntries) {
+      await db.batch([
+        ...blockEntries.map((b) => ({
+          type: 'put' as const,
+          sublevel: blocksDb,
+          key: blockKey(b.cid),
+          value: b.bytes
+        })),
+        ...indexEntries.map(([key, value]) => ({ type: 'put' as const, sublevel: indexDb, key, value }))
+      ])
     },
     async purge() {
       // every key is under a sublevel prefix ('!b!', '!i!'): this range covers them all
