@@ -561,3 +561,204 @@ export class Api {
 }
 
 export const api = new Api()
+
+/* Project companies, "compagnie des projets" (issue 6): node/api/company-routes.ts */
+
+export type CompanyMode = 'open' | 'invite'
+/** Where a field may appear: next to my name, only under my pseudonym in this company, or nowhere. */
+export type DisclosureLevel = 'named' | 'pseudonymous' | 'hidden'
+export type PublicationMode = 'named' | 'pseudonymous'
+/** The fields of a project that carry a disclosure (the title always shows). */
+export const PROJECT_FIELDS = ['summary', 'period', 'role', 'skills', 'outcomes'] as const
+export type ProjectField = (typeof PROJECT_FIELDS)[number]
+export type Disclosures = Partial<Record<ProjectField, DisclosureLevel>>
+
+export interface CompanyView {
+  id: string
+  name: string
+  description?: string
+  tags: string[]
+  mode: CompanyMode
+  creator: string
+  creatorName?: string
+  created: string
+  role: 'creator' | 'member'
+  status: 'joined' | 'pending'
+  joinedAt: string
+  /** How many projects this node holds for the company. */
+  projects: number
+  /** Join requests waiting for my answer (an invite-only company I created). */
+  pendingRequests: number
+  /** My pseudonym's author id in this company. */
+  pseudonym: string
+}
+
+export interface ProjectPeriod {
+  start?: string
+  end?: string
+  ongoing?: boolean
+}
+
+export interface ProjectDraft {
+  title: string
+  summary?: string
+  period?: ProjectPeriod
+  role?: string
+  skills?: string[]
+  outcomes?: string
+}
+
+export interface ProjectLabel {
+  issuer: string
+  issuerName?: string
+  comment?: string
+  verified: boolean
+}
+
+export interface ProjectView {
+  slot: string
+  company: string
+  project: string
+  version: number
+  author: { id: string; did?: string; name?: string; pseudonymous: boolean; mine: boolean }
+  published: string
+  /** Only what the author disclosed in this publication. */
+  content: ProjectDraft
+  labels: ProjectLabel[]
+  /** "Projects like mine": overlap with my skills and experiences. */
+  score?: number
+}
+
+export interface PublicationRecord {
+  id: string
+  version: number
+  createdAt: string
+  updatedAt: string
+  data: {
+    company: string
+    project: string
+    version: number
+    mode: PublicationMode
+    draft: ProjectDraft
+    disclosure: Disclosures
+    experienceId?: string
+    withdrawn?: boolean
+    labels?: Record<string, unknown>[]
+  }
+}
+
+export interface CompanyMailRecord {
+  id: string
+  version: number
+  createdAt: string
+  updatedAt: string
+  data: {
+    company: string
+    /** `connect`: someone asks me; `join`: someone asks into my company; `asked`: my own request. */
+    kind: 'connect' | 'join' | 'asked'
+    slot?: string
+    from?: string
+    name?: string
+    message?: string
+    /** A join request's pseudonym key (bytes, as the API serialises them). */
+    pseudonym?: unknown
+    state: 'new' | 'accepted' | 'declined'
+    at: string
+  }
+}
+
+export interface MuteRecord {
+  id: string
+  data: { who: string; name?: string; at: string }
+}
+
+export interface NewPublication {
+  draft: ProjectDraft
+  disclosure: Disclosures
+  mode: PublicationMode
+  experienceId?: string
+}
+
+export interface ProjectQuery {
+  q?: string
+  skill?: string
+  from?: string
+  to?: string
+}
+
+const companyPath = (id: string, rest = ''): string => `/api/companies/${encodeURIComponent(id)}${rest}`
+
+/** The routes of project companies, on the same client (token, errors) as `api`. */
+export const companiesApi = {
+  async list(): Promise<CompanyView[]> {
+    return (await api.request<{ companies: CompanyView[] }>('GET', '/api/companies')).companies
+  },
+  create(body: {
+    name: string
+    description?: string
+    tags?: string[]
+    mode: CompanyMode
+  }): Promise<CompanyView> {
+    return api.request('POST', '/api/companies', { json: body })
+  },
+  join(link: string): Promise<CompanyView> {
+    return api.request('POST', '/api/companies/join', { json: { link } })
+  },
+  get(id: string): Promise<CompanyView> {
+    return api.request('GET', companyPath(id))
+  },
+  leave(id: string): Promise<{ left: string }> {
+    return api.request('DELETE', companyPath(id))
+  },
+  link(id: string): Promise<{ link: string; qrSvg: string }> {
+    return api.request('GET', companyPath(id, '/link'))
+  },
+  sync(id: string): Promise<{ accepted: number; refused: Record<string, number> }> {
+    return api.request('POST', companyPath(id, '/sync'))
+  },
+  async projects(id: string, query: ProjectQuery = {}): Promise<ProjectView[]> {
+    const qs = new URLSearchParams()
+    for (const [k, v] of Object.entries(query)) if (v) qs.set(k, v)
+    const s = qs.toString()
+    return (
+      await api.request<{ projects: ProjectView[] }>('GET', companyPath(id, `/projects${s ? `?${s}` : ''}`))
+    ).projects
+  },
+  async similar(id: string): Promise<ProjectView[]> {
+    return (await api.request<{ projects: ProjectView[] }>('GET', companyPath(id, '/similar'))).projects
+  },
+  async publications(id: string): Promise<PublicationRecord[]> {
+    return (await api.request<{ publications: PublicationRecord[] }>('GET', companyPath(id, '/publications')))
+      .publications
+  },
+  publish(id: string, body: NewPublication): Promise<PublicationRecord> {
+    return api.request('POST', companyPath(id, '/publications'), { json: body })
+  },
+  editPublication(pubId: string, body: Partial<NewPublication>): Promise<PublicationRecord> {
+    return api.request('PUT', `/api/publications/${encodeURIComponent(pubId)}`, { json: body })
+  },
+  withdraw(pubId: string): Promise<PublicationRecord> {
+    return api.request('POST', `/api/publications/${encodeURIComponent(pubId)}/withdraw`)
+  },
+  connect(id: string, slot: string, message?: string): Promise<CompanyMailRecord> {
+    return api.request('POST', companyPath(id, '/connect'), { json: message ? { slot, message } : { slot } })
+  },
+  async mail(id: string): Promise<CompanyMailRecord[]> {
+    return (await api.request<{ mail: CompanyMailRecord[] }>('GET', companyPath(id, '/mail'))).mail
+  },
+  answer(mailId: string, accept: boolean): Promise<CompanyMailRecord> {
+    return api.request('POST', `/api/company-mail/${encodeURIComponent(mailId)}/answer`, { json: { accept } })
+  },
+  label(id: string, slot: string, comment?: string): Promise<{ credential: Record<string, unknown> }> {
+    return api.request('POST', companyPath(id, '/label'), { json: comment ? { slot, comment } : { slot } })
+  },
+  async mutes(): Promise<MuteRecord[]> {
+    return (await api.request<{ mutes: MuteRecord[] }>('GET', '/api/mutes')).mutes
+  },
+  mute(who: string, name?: string): Promise<{ muted: string }> {
+    return api.request('POST', '/api/mutes', { json: name ? { who, name } : { who } })
+  },
+  unmute(who: string): Promise<{ unmuted: string }> {
+    return api.request('DELETE', `/api/mutes/${encodeURIComponent(who)}`)
+  }
+}
