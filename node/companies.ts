@@ -97,9 +97,17 @@ export interface Draft {
   role?: string
   skills?: string[]
   outcomes?: string
+  /** Media records of the vault (PNG, JPEG or WebP of 48 KiB at most each, 3 at most). */
+  images?: string[]
 }
 
-export type Disclosures = Partial<Record<'summary' | 'period' | 'role' | 'skills' | 'outcomes', Disclosure>>
+export type Disclosures = Partial<
+  Record<'summary' | 'period' | 'role' | 'skills' | 'outcomes' | 'images', Disclosure>
+>
+
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const
+const MAX_IMAGES = 3
+const MAX_IMAGE_BYTES = 48 * 1024
 
 /** A project as the UI shows it. */
 export interface ProjectView {
@@ -466,7 +474,11 @@ export class Companies {
     return (await this.#vault.list('publication')) as Array<AnyRecord & { data: PublicationData }>
   }
 
-  #content(draft: Draft, disclosure: Disclosures, mode: 'named' | 'pseudonymous'): ProjectContent {
+  async #content(
+    draft: Draft,
+    disclosure: Disclosures,
+    mode: 'named' | 'pseudonymous'
+  ): Promise<ProjectContent> {
     const shown = (f: keyof Disclosures): boolean => {
       const d = disclosure[f] ?? 'pseudonymous'
       return d === 'named' || (d === 'pseudonymous' && mode === 'pseudonymous')
@@ -477,6 +489,29 @@ export class Companies {
     if (draft.role && shown('role')) c.role = draft.role
     if (draft.skills?.length && shown('skills')) c.skills = draft.skills
     if (draft.outcomes && shown('outcomes')) c.outcomes = draft.outcomes
+    if (draft.images?.length && shown('images')) {
+      c.images = []
+      for (const id of draft.images.slice(0, MAX_IMAGES)) {
+        const rec = await this.#vault.get(id)
+        const blob = rec?.type === 'media' ? await this.#vault.getMediaBlob(id) : undefined
+        if (!rec || !blob)
+          throw new CompaniesError('VALIDATION_FAILED', `no image ${id} in the vault`, 'NO_SUCH_IMAGE')
+        if (!(IMAGE_TYPES as readonly string[]).includes(blob.mime))
+          throw new CompaniesError('VALIDATION_FAILED', 'images are PNG, JPEG or WebP', 'IMAGE_TYPE')
+        if (blob.bytes.byteLength > MAX_IMAGE_BYTES)
+          throw new CompaniesError(
+            'VALIDATION_FAILED',
+            `an image in a project is ${MAX_IMAGE_BYTES / 1024} KiB at most: this one is ${Math.ceil(blob.bytes.byteLength / 1024)} KiB`,
+            'IMAGE_TOO_LARGE'
+          )
+        const caption = (rec.data as StoredDataMap['media']).caption
+        c.images.push({
+          mime: blob.mime as (typeof IMAGE_TYPES)[number],
+          data: blob.bytes,
+          ...(caption ? { alt: caption.slice(0, 300) } : {})
+        })
+      }
+    }
     return c
   }
 
@@ -504,7 +539,13 @@ export class Companies {
       published: this.#now().toISOString(),
       ...(withdrawn
         ? { withdrawn: true as const }
-        : { content: this.#content(pub.draft as unknown as Draft, pub.disclosure as Disclosures, pub.mode) }),
+        : {
+            content: await this.#content(
+              pub.draft as unknown as Draft,
+              pub.disclosure as Disclosures,
+              pub.mode
+            )
+          }),
       ...(!withdrawn && pub.labels?.length ? { labels: pub.labels } : {})
     }
     try {
@@ -664,7 +705,18 @@ export class Companies {
         version: b.version,
         author: { id, did: b.did, name: b.name, pseudonymous: b.did === undefined, mine: mine.has(id) },
         published: b.published,
-        content: c,
+        content: {
+          ...c,
+          ...(c.images
+            ? {
+                images: c.images.map((i) => ({
+                  mime: i.mime,
+                  alt: i.alt,
+                  src: `data:${i.mime};base64,${Buffer.from(i.data).toString('base64')}`
+                }))
+              }
+            : {})
+        } as unknown as ProjectContent,
         labels
       })
     }

@@ -29,7 +29,9 @@ const Draft = z
       .optional(),
     role: z.string().max(200).optional(),
     skills: z.array(text(80)).max(30).optional(),
-    outcomes: z.string().max(2000).optional()
+    outcomes: z.string().max(2000).optional(),
+    /** Media record ids (PNG, JPEG or WebP, 48 KiB at most each). */
+    images: z.array(RecordId).max(3).optional()
   })
   .strict()
 const Disclosure = z
@@ -38,7 +40,8 @@ const Disclosure = z
     period: z.enum(DISCLOSURES).optional(),
     role: z.enum(DISCLOSURES).optional(),
     skills: z.enum(DISCLOSURES).optional(),
-    outcomes: z.enum(DISCLOSURES).optional()
+    outcomes: z.enum(DISCLOSURES).optional(),
+    images: z.enum(DISCLOSURES).optional()
   })
   .strict()
 export const PublishBody = z

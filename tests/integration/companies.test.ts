@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeAnnouncement } from '../../protocols/company/company.ts'
 import { freePortPair } from './cli-node.ts'
-import { api, startTestApi, type TestApi } from './helpers.ts'
+import { api, raw, startTestApi, type TestApi } from './helpers.ts'
 import type { StoredDataMap } from '../../node/model/records.ts'
 import type { SignedAnnouncement } from '../../protocols/company/schema.ts'
 
@@ -257,6 +257,45 @@ describe('project companies between four nodes', () => {
       (await api(karim, `/api/mutes/${encodeURIComponent(pseudo.author.id)}`, { method: 'DELETE' })).status
     ).toBe(200)
     expect((await projects(karim)).some((p) => p.author.id === pseudo.author.id)).toBe(true)
+  })
+
+  it('a project can carry images from the vault (small ones), shown to the others', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64'
+    )
+    const up = await raw(sophie.url, '/api/media?name=atelier.png&caption=L%E2%80%99atelier', {
+      method: 'POST',
+      headers: {
+        host: new URL(sophie.url).host,
+        authorization: `Bearer ${sophie.token}`,
+        'content-type': 'image/png'
+      },
+      body: png
+    })
+    expect(up.status).toBe(201)
+    const p = await api(sophie, `/api/companies/${company}/publications`, {
+      body: {
+        mode: 'named',
+        draft: { title: 'Atelier couture', images: [up.json().id as string] },
+        disclosure: { images: 'named' }
+      }
+    })
+    expect(p.status, p.body).toBe(201)
+    const seen = await until('the image at Émilie', async () =>
+      (await projects(emilie)).find((x) => x.content.title === 'Atelier couture')
+    )
+    const images = (seen.content as { images?: Array<{ src: string; alt?: string }> }).images
+    expect(images?.[0]?.src).toBe(`data:image/png;base64,${png.toString('base64')}`)
+    expect(images?.[0]?.alt).toBe('L’atelier')
+    const missing = await api(sophie, `/api/companies/${company}/publications`, {
+      body: {
+        mode: 'named',
+        draft: { title: 'x', images: ['aaaaaaaaaaaaaaaaaaaaaaaaaa'] },
+        disclosure: { images: 'named' }
+      }
+    })
+    expect(missing.status).toBe(400)
   })
 
   it('invite-only: a contact is let in at once, a stranger on approval; non-members cannot publish', async () => {
