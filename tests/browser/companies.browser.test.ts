@@ -54,8 +54,8 @@ async function open(
 
 /** The "Projets" entry: in the header's menu at phone width, in the header itself otherwise. */
 async function goToProjects(page: Page, name = 'Projets'): Promise<void> {
-  const menu = page.getByRole('banner').getByRole('button', { name: /^(Menu)$/ })
-  if (await menu.isVisible()) await menu.click()
+  const menu = page.getByRole('banner').getByRole('button', { name: 'Menu' })
+  if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click()
   await page
     .getByRole('navigation', { name: /^(Navigation principale|Main navigation)$/ })
     .getByRole('link', { name })
@@ -320,7 +320,33 @@ describe('project companies across three nodes, in the UI', () => {
       const x = await open(karim!, { locale, width })
       try {
         const fr = locale === 'fr-FR'
+        const banner = x.page.getByRole('banner')
+        const nav = banner.getByRole('navigation', { name: fr ? 'Navigation principale' : 'Main navigation' })
+        if (width < 500) {
+          // the header is two rows: the links fold under a menu button, usable from the keyboard
+          const box = await banner.boundingBox()
+          expect(box!.height).toBeLessThan(110)
+          expect(await nav.isVisible()).toBe(false)
+          const menu = banner.getByRole('button', { name: 'Menu' })
+          await menu.focus()
+          await x.page.keyboard.press('Enter')
+          expect(await menu.getAttribute('aria-expanded')).toBe('true')
+          await nav.getByRole('link', { name: fr ? 'Profils' : 'Profiles' }).waitFor()
+          await x.page.screenshot({ path: join(SHOTS, `companies-menu-${tag}.png`) })
+          await x.page.keyboard.press('Escape')
+          expect(await nav.isVisible()).toBe(false)
+          expect(await menu.evaluate((el) => el === document.activeElement)).toBe(true)
+          await x.page.keyboard.press('Enter')
+          await x.page.keyboard.press('Tab')
+          expect(await x.page.evaluate(() => document.activeElement?.textContent)).toBe(
+            fr ? 'Identités' : 'Identities'
+          )
+        } else {
+          expect((await banner.boundingBox())!.height).toBeLessThan(70)
+        }
         await goToProjects(x.page, fr ? 'Projets' : 'Projects')
+        // the menu folds again once a link is followed
+        if (width < 500) await nav.waitFor({ state: 'hidden' })
         await x.page
           .getByRole('heading', { level: 1, name: fr ? 'Compagnie des projets' : 'Project companies' })
           .waitFor()

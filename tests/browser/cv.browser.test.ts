@@ -43,7 +43,10 @@ async function open(width: number, locale = 'fr-FR'): Promise<{ context: Browser
   const page = await context.newPage()
   await page.goto(`${node!.url}/#token=${node!.token}`)
   // the app keeps the token once it has read it: then other pages can be opened by their address
-  await page.getByRole('navigation', { name: /^(Navigation principale|Main navigation)$/ }).waitFor()
+  // hidden or not: at phone width the links are folded under the menu button
+  await page
+    .getByRole('navigation', { name: /^(Navigation principale|Main navigation)$/, includeHidden: true })
+    .waitFor({ state: 'attached' })
   return { context, page }
 }
 
@@ -297,6 +300,8 @@ describe('printable CV, time-line zoom, withdrawing a share, composing on a phon
   it('composes on a phone: no horizontal scroll, visibility by thumb and keyboard, preview below', async () => {
     const { context, page } = await open(375)
     try {
+      // at phone width the links fold under the header's menu button
+      await page.getByRole('banner').getByRole('button', { name: 'Menu' }).click()
       await page.getByRole('link', { name: 'Profils' }).click()
       await page.getByRole('heading', { name: 'Candidature graphiste' }).waitFor()
       expect(await noOverflow(page)).toBeLessThanOrEqual(0)

@@ -213,6 +213,8 @@ describe('Musette web UI', () => {
       expect(await htmlLang(page)).toBe('en')
       await visible(page.getByRole('heading', { level: 2, name: 'Accomplishments' }))
       await visible(page.getByRole('article', { name: TITLE }))
+      // at phone width the links fold under the header's menu button
+      await page.getByRole('banner').getByRole('button', { name: 'Menu' }).click()
       await visible(page.getByRole('link', { name: 'Timeline' }))
 
       // switching the language is immediate and remembered
