@@ -389,6 +389,69 @@ describe('project companies across three nodes, in the UI', () => {
     }
   })
 
+  it('invite-only: a stranger waits for the creator, who lets them in; a contact gets in at once', async () => {
+    const e = await open(emilie!)
+    const o = await open(orga!)
+    const k = await open(karim!)
+    const CIRCLE = 'Cercle des réparateurs'
+    try {
+      await goToProjects(e.page)
+      await e.page.getByRole('button', { name: 'Créer une compagnie' }).click()
+      const create = e.page.getByRole('dialog', { name: 'Créer une compagnie' })
+      await create.getByLabel('Nom').fill(CIRCLE)
+      await create.getByRole('radio', { name: /^sur invitation/ }).check()
+      await create.getByRole('button', { name: 'Créer', exact: true }).click()
+      const share = e.page.getByRole('dialog', { name: `Partager « ${CIRCLE} »` })
+      await share.getByText('vos contacts entrent d’office', { exact: false }).waitFor({ timeout: 20_000 })
+      const link = await share.getByRole('textbox', { name: 'Lien de la compagnie' }).inputValue()
+      await e.page.keyboard.press('Escape')
+
+      // the organisation is a stranger to Émilie: it waits
+      await goToProjects(o.page)
+      await o.page.getByRole('button', { name: 'Rejoindre avec un lien' }).click()
+      const join_ = o.page.getByRole('dialog', { name: 'Rejoindre une compagnie' })
+      await join_.getByLabel('Lien de la compagnie').fill(link)
+      await join_.getByRole('button', { name: 'Rejoindre' }).click()
+      const waiting = o.page.getByRole('article', { name: CIRCLE })
+      await waiting.getByText('En attente de l’accord de Émilie Laurent.').waitFor({ timeout: 20_000 })
+
+      // Émilie sees the request, with the pseudonym it will use, and lets it in
+      const card = e.page.getByRole('article', { name: CIRCLE })
+      await card.getByRole('link', { name: 'Demandes pour entrer en attente : 1' }).click({ timeout: 30_000 })
+      const request = e.page.getByRole('article', { name: `Demande de ${ORGA}` })
+      await request.getByText('Son pseudonyme ici : Pseudonyme ·', { exact: false }).waitFor()
+      await request.getByRole('button', { name: `Laisser entrer ${ORGA}` }).click()
+      await request.getByText('acceptée', { exact: true }).waitFor({ timeout: 20_000 })
+      // once in, the organisation's card says nothing of waiting, and it may publish
+      await waiting
+        .getByText('en attente', { exact: false })
+        .first()
+        .waitFor({ state: 'detached', timeout: 30_000 })
+      await waiting.getByRole('link', { name: 'Ouvrir' }).click()
+      await o.page.getByRole('link', { name: 'Publier un projet' }).click()
+      await o.page.getByRole('button', { name: 'Publier', exact: true }).waitFor()
+      expect(await o.page.getByRole('button', { name: 'Publier', exact: true }).isEnabled()).toBe(true)
+
+      // Karim became Émilie's contact when she accepted his invitation: he gets in without asking
+      await goToProjects(k.page)
+      await k.page.getByRole('button', { name: 'Rejoindre avec un lien' }).click()
+      const joinK = k.page.getByRole('dialog', { name: 'Rejoindre une compagnie' })
+      await joinK.getByLabel('Lien de la compagnie').fill(link)
+      await joinK.getByRole('button', { name: 'Rejoindre' }).click()
+      const karimCard = k.page.getByRole('article', { name: CIRCLE })
+      await karimCard.getByText('membre', { exact: true }).waitFor()
+      await karimCard
+        .getByText('en attente', { exact: false })
+        .first()
+        .waitFor({ state: 'detached', timeout: 30_000 })
+      for (const x of [e, o, k]) expect(x.errors).toEqual([])
+    } finally {
+      await e.context.close()
+      await o.context.close()
+      await k.context.close()
+    }
+  })
+
   it('a withdrawn project leaves the other members’ pages', async () => {
     const k = await open(karim!)
     const e = await open(emilie!)
