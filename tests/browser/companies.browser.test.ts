@@ -358,6 +358,13 @@ describe('project companies across three nodes, in the UI', () => {
         await card.getByText(fr ? `Soutenu par ${ORGA} ✓` : `Supported by ${ORGA} ✓`).waitFor()
         expect(await noOverflow(x.page)).toBeLessThanOrEqual(0)
         await x.page.screenshot({ path: join(SHOTS, `companies-browse-${tag}.png`), fullPage: true })
+        // an idle page asks the node nothing (it refreshes on the node's events)
+        let asked = 0
+        const count = (r: { url(): string }) => void (r.url().includes('/api/companies/') && asked++)
+        x.page.on('request', count)
+        await x.page.waitForTimeout(1500)
+        x.page.off('request', count)
+        expect(asked).toBe(0)
         await x.page.goto(`${karim!.url}/projets?c=${companyId}&v=publish`)
         const form = x.page.getByRole('form', { name: fr ? 'Publier un projet' : 'Publish a project' })
         await form.getByLabel(fr ? 'Titre' : 'Title').fill('Atelier vélo')
