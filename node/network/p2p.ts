@@ -119,10 +119,19 @@ export class Network {
           // Unsigned messages (no `from`, no seqno): what a questionnaire's relays publish must not name them,
           // and company announcements carry their own signatures (by a DID or a per-company pseudonym).
           // Message ids are then the SHA-256 of the data, so a republished answer is a duplicate.
+          // IDONTWANT only for messages of 16 KiB or more (gossipsub's default is 512 bytes): for a ~1 KiB
+          // project announcement a peer has always forwarded it before our IDONTWANT arrives, so it only adds a
+          // frame per mesh peer (scripts/scale/companies.ts: the same copies either way, half the frames).
+          // A loopback-only node's peers all come from 127.0.0.1 or ::1: the IP colocation penalty (score P6,
+          // past 10 peers on one IP) would graylist them all, so it is off for loopback addresses there.
           pubsub: gossipsub({
             allowPublishToZeroTopicPeers: true,
             emitSelf: false,
-            globalSignaturePolicy: 'StrictNoSign'
+            globalSignaturePolicy: 'StrictNoSign',
+            idontwantMinDataSize: 16 * 1024,
+            ...(localOnly
+              ? { scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) } }
+              : {})
           }),
           relay: circuitRelayServer()
         }
