@@ -62,6 +62,11 @@ export function hasNativeEd25519Verifier(): boolean {
   return nativeVerifier !== undefined
 }
 
+/** The registered native verifier, if any: for other synchronous checks (project announcements). */
+export function nativeEd25519Verifier(): NativeEd25519Verifier | undefined {
+  return nativeVerifier
+}
+
 /** Checks an Ed25519 signature by the key of `did` (a did:key, without fragment). Never throws. */
 export async function verifyEd25519(did: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   if (signature.length !== 64) return false

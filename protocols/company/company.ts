@@ -15,6 +15,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { base32 } from 'multiformats/bases/base32'
 import { base64url } from 'multiformats/bases/base64'
 import { publicKeyFromDidKey } from '../../credentials/did-key.ts'
+import { nativeEd25519Verifier } from '../../credentials/ed25519.ts'
 import {
   announcementBody,
   companyBody,
@@ -94,8 +95,11 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
   return r.data
 }
 
+/** node:crypto's Ed25519 when the node registered it (node/native-verify.ts: ~10× faster), else @noble/curves. */
 function verifySig(sig: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   try {
+    const native = nativeEd25519Verifier()
+    if (native && sig.length === 64 && publicKey.length === 32) return native(publicKey, message, sig)
     return ed25519.verify(sig, message, publicKey, { zip215: false })
   } catch {
     return false
