@@ -3,11 +3,13 @@
  * scoring) and `/musette/company-sync/1.0.0`, the paged history a late joiner pulls from members.
  *
  * Gossip validation of every announcement on `/musette/company/<id>`, before gossipsub forwards it:
- * a per-peer token bucket (a flooding peer's messages are Rejected), the local mute list, then
- * `verifyAnnouncement` (caps, schema, signature, membership in an invite-only company), then the version
- * against what we hold (an older one is a replay: Rejected; the same one: Ignored). Rejections count against
- * the forwarding peer's gossipsub score on that topic (P4, invalid deliveries, heavily weighted), so a peer
- * that keeps sending bad announcements loses its mesh place and is then ignored.
+ * a per-peer token bucket sized for what a peer relays (RELAY_RATE: a flooding peer's messages are
+ * Rejected), the local mute list, then `verifyAnnouncement` (caps, schema, signature, membership in an
+ * invite-only company), then the version against what we hold (an older one is a replay: Rejected; the same
+ * one: Ignored), then a token bucket per author key (GOSSIP_RATE: one author's flood is Rejected; a relay
+ * forwards only what its own bucket let through). Rejections count against the forwarding peer's gossipsub
+ * score on that topic (P4, invalid deliveries, heavily weighted), so a peer that keeps sending bad
+ * announcements loses its mesh place and is then ignored.
  *
  * Sync: `{ company, cursor, limit, membership? }` → `{ items: bytes[], next? }`, pages of at most
  * SYNC_PAGE announcements, at most SYNC_MAX_ITEMS in all; every item goes through the same checks.
@@ -47,8 +49,16 @@ export const SYNC_MAX_ITEMS = 10_000
 export const SYNC_TIMEOUT_MS = 15_000
 /** A page of 32 of the largest announcements. */
 export const SYNC_MAX_MESSAGE = SYNC_PAGE * MAX_ANNOUNCEMENT_BYTES + 4096
-/** Per forwarding peer and company: a burst of 40 announcements, then 2 a second. */
+/**
+ * Per author key (DID or pseudonym) and company: a burst of 40 announcements, then 2 a second (the mailbox
+ * applies it per forwarding peer).
+ */
 export const GOSSIP_RATE = { capacity: 40, refillPerSecond: 2 }
+/**
+ * Per forwarding peer and company: a peer relays everyone's announcements (a mesh peer first-delivers a share
+ * of all of them, up to all of a burst), so its bucket is ten authors' worth.
+ */
+export const RELAY_RATE = { capacity: 400, refillPerSecond: 20 }
 
 export function topicOf(company: string): string {
   return `/musette/company/${company}`
@@ -133,12 +143,14 @@ export class CompanyService {
   readonly #c: CompanyComponents
   readonly #joined = new Map<string, JoinedCompany>()
   readonly #limiter: RateLimiter
+  readonly #relayLimiter: RateLimiter
   readonly #now: () => Date
 
   constructor(components: CompanyComponents) {
     this.#c = components
     this.#now = components.now ?? (() => new Date())
     this.#limiter = new RateLimiter(GOSSIP_RATE)
+    this.#relayLimiter = new RateLimiter(RELAY_RATE)
   }
 
   get #pubsub(): GossipSub {
@@ -158,6 +170,7 @@ export class CompanyService {
     for (const id of [...this.#joined.keys()]) this.leave(id)
     await this.#c.libp2p.unhandle(SYNC_PROTOCOL)
     this.#limiter.clear()
+    this.#relayLimiter.clear()
   }
 
   joined(): JoinedCompany[] {
@@ -256,11 +269,13 @@ export class CompanyService {
   ): Promise<'ACCEPTED' | 'DUPLICATE' | CompanyError['code']> {
     try {
       const signed = verifyAnnouncement(decodeAnnouncement(bytes), company, this.#now())
-      if (this.#c.isMuted?.({ author: authorId(signed.body.author), peer })) return 'MUTED'
+      const author = authorId(signed.body.author)
+      if (this.#c.isMuted?.({ author, peer })) return 'MUTED'
       const slot = slotOf(signed.body)
       const held = await this.#c.store.get(slot)
       if (held && held.version === signed.body.version) return 'DUPLICATE'
       if (held && held.version > signed.body.version) return 'STALE'
+      if (source === 'gossip' && !this.#limiter.take(`${company.id} author ${author}`)) return 'RATE_LIMITED'
       await this.#c.store.put(slot, signed, bytes)
       await this.#c.onAnnouncement?.(signed, source)
       return 'ACCEPTED'
@@ -279,7 +294,7 @@ export class CompanyService {
       return TopicValidatorResult.Reject
     }
     if (this.#c.isMuted?.({ peer: from })) return TopicValidatorResult.Ignore
-    if (!this.#limiter.take(`${id} ${from}`)) return reject('RATE_LIMITED')
+    if (!this.#relayLimiter.take(`${id} ${from}`)) return reject('RATE_LIMITED')
     const verdict = await this.#take(company, data, 'gossip', from)
     if (verdict === 'ACCEPTED') return TopicValidatorResult.Accept
     if (verdict === 'DUPLICATE' || verdict === 'MUTED') return TopicValidatorResult.Ignore
