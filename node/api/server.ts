@@ -45,6 +45,7 @@ import { composeRoutes } from './compose-routes.ts'
 import { questionnaireRoutes } from './questionnaire-routes.ts'
 import { companyRoutes } from './company-routes.ts'
 import { dataRoutes } from './data-routes.ts'
+import { importRoutes } from './import-routes.ts'
 
 export interface ApiServerInit {
   node: MusetteNode
@@ -616,6 +617,7 @@ export class ApiServer {
       ...questionnaireRoutes(node),
       ...companyRoutes(node),
       ...dataRoutes(node),
+      ...importRoutes(node),
       ...vcApiRoutes(node)
     ]
   }

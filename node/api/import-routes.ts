@@ -1,0 +1,165 @@
+/**
+ * Importers of issue 7 (item 1) over the API, following the JSON Resume import: a preview that writes
+ * nothing, then an import of the chosen items in one atomic `putMany` with `import.progress` events, each
+ * record's source naming the service (`{ kind: 'import', name: 'LinkedIn', at }`).
+ *
+ * Files are binary and up to 50 MB, so the preview keeps what it parsed for a while under a token and the
+ * import names the token and the keys (no second upload). See docs/IMPORT.md.
+ */
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import {
+  ImportFormatError,
+  MAX_UPLOAD_BYTES,
+  planLinkedIn,
+  type LinkedInItem
+} from '../importers/linkedin.ts'
+import { isRecordType, type VaultRecord } from '../model/records.ts'
+import { ApiError, readBody, readJson, sendJson } from './http.ts'
+import type { Route } from './server.ts'
+import type { MusetteNode } from '../service.ts'
+
+/** How long a preview stays importable, and how many are kept at once (the oldest goes first). */
+export const PREVIEW_TTL_MS = 30 * 60 * 1000
+export const MAX_PENDING_PREVIEWS = 4
+
+export const FormatImportBody = z
+  .object({
+    token: z.string().regex(/^[a-f0-9]{32}$/, 'not a preview token'),
+    keys: z.array(z.string().min(1).max(200)).min(1).max(200_000),
+    /** Keys of items flagged `duplicateOf` to import anyway as a second copy (by default they are refused). */
+    keepBoth: z.array(z.string().min(1).max(200)).max(200_000).optional()
+  })
+  .strict()
+
+export const ImportFileQuery = z.object({ name: z.string().min(1).max(200).optional() }).strict()
+
+type Item = LinkedInItem
+
+interface Pending {
+  format: string
+  name: string
+  items: Item[]
+  at: number
+}
+
+/** Turn a parser's error into the API's: the place (file, line) goes in `fields`. */
+function apiError(e: unknown): never {
+  if (e instanceof ImportFormatError) {
+    const code =
+      e.code === 'TOO_LARGE'
+        ? 'PAYLOAD_TOO_LARGE'
+        : e.code === 'NOT_THIS_KIND'
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : 'VALIDATION_FAILED'
+    throw new ApiError(code, e.message, { [e.where]: [e.message.slice(e.where.length + 2)] })
+  }
+  throw e
+}
+
+/** The fields an imported item has that the existing record lacks: what a merge would add. */
+function mergeable(item: Item, existing: VaultRecord | undefined): Record<string, unknown> | undefined {
+  if (!existing) return undefined
+  const have = existing.data as Record<string, unknown>
+  const add: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(item.data as Record<string, unknown>)) {
+    const empty = (x: unknown) => x === undefined || x === '' || (Array.isArray(x) && x.length === 0)
+    if (!empty(v) && empty(have[k])) add[k] = v
+  }
+  return add
+}
+
+export function importRoutes(node: MusetteNode): Route[] {
+  const pending = new Map<string, Pending>()
+  const sweep = () => {
+    const now = Date.now()
+    for (const [t, p] of pending) if (now - p.at > PREVIEW_TTL_MS) pending.delete(t)
+    while (pending.size >= MAX_PENDING_PREVIEWS) pending.delete(pending.keys().next().value!)
+  }
+  const own = async () =>
+    (await node.vault.list()).filter((r): r is VaultRecord => isRecordType(r.type)) as VaultRecord[]
+
+  const preview = (
+    format: string,
+    label: string,
+    plan: (bytes: Uint8Array, existing: VaultRecord[], file: string) => { items: Item[] } & object
+  ): Route => ({
+    method: 'POST',
+    path: `/api/import/${format}/preview`,
+    summary: `Preview what a ${label} file would import (nothing is written; returns a token for the import)`,
+    auth: true,
+    query: ImportFileQuery,
+    bodyType: 'application/octet-stream',
+    handler: async ({ req, res, url }) => {
+      node.requireUnlocked()
+      const name = url.searchParams.get('name')?.slice(0, 200) || `${label} file`
+      const bytes = await readBody(req, MAX_UPLOAD_BYTES)
+      const existing = await own()
+      let result: ReturnType<typeof plan>
+      try {
+        result = plan(bytes, existing, name)
+      } catch (e) {
+        apiError(e)
+      }
+      const byId = new Map(existing.map((r) => [r.id, r]))
+      const items = result.items.map((i) =>
+        i.duplicateOf ? { ...i, merge: mergeable(i, byId.get(i.duplicateOf)) } : i
+      )
+      sweep()
+      const token = randomBytes(16).toString('hex')
+      pending.set(token, { format, name, items: result.items, at: Date.now() })
+      sendJson(res, 200, { ...result, items, token, source: label })
+    }
+  })
+
+  const importer = (format: string, label: string): Route => ({
+    method: 'POST',
+    path: `/api/import/${format}`,
+    summary: `Import the chosen items of a previewed ${label} file, atomically (progress on /api/events)`,
+    auth: true,
+    body: FormatImportBody,
+    handler: async ({ req, res }) => {
+      node.requireUnlocked()
+      const body = await readJson(req, FormatImportBody, 8 * 1024 * 1024)
+      const p = pending.get(body.token)
+      if (!p || p.format !== format || Date.now() - p.at > PREVIEW_TTL_MS) {
+        throw new ApiError(
+          'NOT_FOUND',
+          'no such preview (it expired after 30 minutes?): preview the file again'
+        )
+      }
+      const byKey = new Map(p.items.map((i) => [i.key, i]))
+      const keepBoth = new Set(body.keepBoth ?? [])
+      const fields: Record<string, string[]> = {}
+      for (const k of body.keys) {
+        const item = byKey.get(k)
+        if (!item) fields[k] = [`no item ${k} in this file`]
+        else if (item.duplicateOf && !keepBoth.has(k)) {
+          fields[k] = [`already in the vault as ${item.duplicateOf}: merge it there, or list it in keepBoth`]
+        }
+      }
+      const bad = Object.keys(fields)
+      if (bad.length > 0) {
+        throw new ApiError('VALIDATION_FAILED', `items not imported: ${bad.slice(0, 5).join(', ')}`, fields)
+      }
+      const at = new Date().toISOString()
+      const chosen = [...new Set(body.keys)].map((k) => byKey.get(k)!)
+      const records = await node.vault.putMany(
+        chosen.map((i) => ({ type: i.type, data: i.data, source: { kind: 'import', name: label, at } })),
+        (done, total) => node.emit('import.progress', { done, total })
+      )
+      pending.delete(body.token)
+      for (const r of records) node.emit('record', { op: 'put', id: r.id, type: r.type })
+      sendJson(res, 200, {
+        imported: records.length,
+        ids: records.map((r) => r.id),
+        keys: chosen.map((i) => i.key)
+      })
+    }
+  })
+
+  return [
+    preview('linkedin', 'LinkedIn', (bytes, existing, file) => planLinkedIn(bytes, existing, { file })),
+    importer('linkedin', 'LinkedIn')
+  ]
+}
