@@ -14,6 +14,7 @@ import {
   planLinkedIn,
   type LinkedInItem
 } from '../importers/linkedin.ts'
+import { planVcard, type ContactItem } from '../importers/vcard.ts'
 import { isRecordType, type VaultRecord } from '../model/records.ts'
 import { ApiError, readBody, readJson, sendJson } from './http.ts'
 import type { Route } from './server.ts'
@@ -34,7 +35,7 @@ export const FormatImportBody = z
 
 export const ImportFileQuery = z.object({ name: z.string().min(1).max(200).optional() }).strict()
 
-type Item = LinkedInItem
+type Item = LinkedInItem | ContactItem
 
 interface Pending {
   format: string
@@ -160,6 +161,8 @@ export function importRoutes(node: MusetteNode): Route[] {
 
   return [
     preview('linkedin', 'LinkedIn', (bytes, existing, file) => planLinkedIn(bytes, existing, { file })),
-    importer('linkedin', 'LinkedIn')
+    importer('linkedin', 'LinkedIn'),
+    preview('vcard', 'vCard', (bytes, existing, file) => planVcard(bytes, existing, { file })),
+    importer('vcard', 'vCard')
   ]
 }

@@ -179,4 +179,37 @@ describe('importers of issue 7 through the API', () => {
     expect(big.status).toBe(413)
     expect(await total()).toBe(before)
   })
+  it('vCard: preview with a duplicate suggestion, import with source, and a truncated file refused', async () => {
+    const vcf = readFileSync(new URL('../fixtures/import/vcard/google-contacts.vcf', import.meta.url))
+    const preview = await upload('/api/import/vcard/preview?name=google.vcf', vcf, 'text/vcard')
+    expect(preview.status).toBe(200)
+    const body = preview.json() as unknown as { token: string; items: PreviewItem[] }
+    // Sophie Martin came in with the LinkedIn connections above (same name): a merge suggestion.
+    const sophie = body.items.find((i) => i.data.name === 'Sophie Martin')!
+    expect(sophie.duplicateOf).toMatch(/^[a-z2-7]{26}$/)
+    expect(sophie.merge).toMatchObject({ email: 'sophie.martin@coop-ouest.fr' })
+    const ines = body.items.find((i) => i.data.name === 'Inès Durand')!
+    expect(ines.duplicateOf).toBeUndefined()
+    const ok = await api(t, '/api/import/vcard', { body: { token: body.token, keys: [ines.key] } })
+    expect(ok.status).toBe(200)
+    const rec = (await api(t, `/api/records/${(ok.json().ids as string[])[0]}`)).json()
+    expect(rec.source).toMatchObject({ kind: 'import', name: 'vCard' })
+
+    const before = await total()
+    const text = vcf.toString()
+    const bad = await upload(
+      '/api/import/vcard/preview?name=cut.vcf',
+      text.slice(0, text.length - 12),
+      'text/vcard'
+    )
+    expect(bad.status).toBe(400)
+    expect(bad.json().error?.message).toMatch(/^cut\.vcf, line \d+: the card is not closed/)
+    const wrongKind = await upload('/api/import/vcard/preview?name=x.vcf', linkedInZip(), 'text/vcard')
+    expect(wrongKind.status).toBe(415)
+    // A token from one format is not accepted by another.
+    const linkedInToken = (await upload('/api/import/linkedin/preview', linkedInZip())).json().token
+    const cross = await api(t, '/api/import/vcard', { body: { token: linkedInToken, keys: ['card.1'] } })
+    expect(cross.status).toBe(404)
+    expect(await total()).toBe(before)
+  })
 })
