@@ -15,6 +15,7 @@ import {
   type LinkedInItem
 } from '../importers/linkedin.ts'
 import { planVcard, type ContactItem } from '../importers/vcard.ts'
+import { planIcalendar, type EventItem } from '../importers/icalendar.ts'
 import { isRecordType, type VaultRecord } from '../model/records.ts'
 import { ApiError, readBody, readJson, sendJson } from './http.ts'
 import type { Route } from './server.ts'
@@ -35,7 +36,7 @@ export const FormatImportBody = z
 
 export const ImportFileQuery = z.object({ name: z.string().min(1).max(200).optional() }).strict()
 
-type Item = LinkedInItem | ContactItem
+type Item = LinkedInItem | ContactItem | EventItem
 
 interface Pending {
   format: string
@@ -163,6 +164,8 @@ export function importRoutes(node: MusetteNode): Route[] {
     preview('linkedin', 'LinkedIn', (bytes, existing, file) => planLinkedIn(bytes, existing, { file })),
     importer('linkedin', 'LinkedIn'),
     preview('vcard', 'vCard', (bytes, existing, file) => planVcard(bytes, existing, { file })),
-    importer('vcard', 'vCard')
+    importer('vcard', 'vCard'),
+    preview('icalendar', 'iCalendar', (bytes, existing, file) => planIcalendar(bytes, existing, { file })),
+    importer('icalendar', 'iCalendar')
   ]
 }

@@ -212,4 +212,34 @@ describe('importers of issue 7 through the API', () => {
     expect(cross.status).toBe(404)
     expect(await total()).toBe(before)
   })
+  it('iCalendar: one event per series linked to contacts, imported with source; a malformed line refused', async () => {
+    const ics = readFileSync(new URL('../fixtures/import/icalendar/calendar.ics', import.meta.url))
+    const preview = await upload('/api/import/icalendar/preview?name=travail.ics', ics, 'text/calendar')
+    expect(preview.status).toBe(200)
+    const body = preview.json() as unknown as {
+      token: string
+      items: (PreviewItem & { contactIds?: string[] })[]
+    }
+    expect(body.items).toHaveLength(4)
+    const standup = body.items[0]!
+    // Karim Benali and Inès Durand are contacts by now (LinkedIn, vCard): matched by name and email.
+    expect(standup.contactIds).toHaveLength(2)
+    const ok = await api(t, '/api/import/icalendar', {
+      body: { token: body.token, keys: body.items.map((i) => i.key) }
+    })
+    expect(ok.status).toBe(200)
+    expect(ok.json().imported).toBe(4)
+    const timeline = await api(t, '/api/timeline')
+    expect(timeline.body).toContain('UX Days Flupa')
+
+    const before = await total()
+    const bad = await upload(
+      '/api/import/icalendar/preview?name=x.ics',
+      ics.toString().replace('LOCATION:Paris', 'LOCATION Paris'),
+      'text/calendar'
+    )
+    expect(bad.status).toBe(400)
+    expect(bad.json().error?.message).toMatch(/^x\.ics, line \d+: malformed line/)
+    expect(await total()).toBe(before)
+  })
 })
