@@ -624,8 +624,10 @@ export class Companies {
     return this.#vault.update(rec.id, next, rec.version)
   }
 
-  async publications(company?: string): Promise<AnyRecord[]> {
-    return (await this.#publications()).filter((r) => !company || r.data.company === company)
+  async publications(company?: string): Promise<Array<AnyRecord & { slot: string }>> {
+    return (await this.#publications())
+      .filter((r) => !company || r.data.company === company)
+      .map((r) => ({ ...r, slot: this.slotOf(r.data) }))
   }
 
   // ——— browsing and discovery ———
@@ -684,8 +686,11 @@ export class Companies {
       }
       if (query.skill && !(c.skills ?? []).some((s) => s.toLowerCase() === query.skill!.toLowerCase()))
         continue
-      if (query.from && (c.period?.end ?? '9999') < query.from) continue
-      if (query.to && (c.period?.start ?? '0000') > query.to) continue
+      // partial dates (2022, 2022-03, 2022-03-15) compare at the coarser of the two precisions
+      const end = c.period?.ongoing ? '9999' : (c.period?.end ?? c.period?.start ?? '9999')
+      const start = c.period?.start ?? '0000'
+      if (query.from && end.slice(0, query.from.length) < query.from.slice(0, end.length)) continue
+      if (query.to && start.slice(0, query.to.length) > query.to.slice(0, start.length)) continue
       const labels = await Promise.all(
         (b.labels ?? []).map(async (l) => {
           const issuer = l.issuer as { id?: string; name?: string } | string | undefined
@@ -877,7 +882,14 @@ export class Companies {
   }
 
   async mail(company?: string): Promise<AnyRecord[]> {
-    return (await this.#inbox()).filter((m) => !company || m.data.company === company)
+    return (await this.#inbox())
+      .filter((m) => !company || m.data.company === company)
+      .map((m) =>
+        // the join request's pseudonym as an author id (JSON has no bytes)
+        m.data.pseudonym
+          ? ({ ...m, data: { ...m.data, pseudonym: authorId(m.data.pseudonym) } } as unknown as AnyRecord)
+          : m
+      )
   }
 
   /** Ask a project's author to connect (sealed to the author key: they may be pseudonymous). */

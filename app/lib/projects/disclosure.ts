@@ -87,6 +87,8 @@ export function base64url(bytes: ArrayLike<number>): string {
  * (a Uint8Array through JSON.stringify), `{ type: 'Buffer', data: […] }` or an array; undefined otherwise.
  */
 export function pseudonymOf(value: unknown): string | undefined {
+  // the node now sends it as an author id already
+  if (typeof value === 'string') return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined
   if (typeof value !== 'object' || value === null) return undefined
   const v = value as { type?: unknown; data?: unknown }
   const list = Array.isArray(value)
