@@ -367,8 +367,11 @@ export async function main(argv: string[]): Promise<number> {
         return 0
       case 'init':
         return await cmdInit(rest)
-      case 'start':
+      case 'start': {
+        const { tolerateSocketErrors } = await import('./socket-errors.ts')
+        tolerateSocketErrors()
         return await cmdStart(rest)
+      }
       case 'status':
         return await cmdStatus(rest)
       case 'id':
