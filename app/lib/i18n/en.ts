@@ -1,7 +1,13 @@
 import type { Messages } from './fr'
+import { importEn } from './import'
+import { dataEn } from './data'
+import { recoveryEn } from './recovery'
 
 /** English messages: same keys as `fr.ts` (the `Messages` type enforces parity). */
 export const en: Messages = {
+  ...importEn,
+  ...dataEn,
+  ...recoveryEn,
   'app.name': 'Musette',
   'app.tagline': 'Your professional backpack, at home',
   'app.skip': 'Skip to content',

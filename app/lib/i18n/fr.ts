@@ -6,6 +6,10 @@
  * wants before `:` `;` `?` `!` `»` and after `«`, so that no line ever starts with one of them.
  */
 
+import { importFr } from './import'
+import { dataFr } from './data'
+import { recoveryFr } from './recovery'
+
 const NBSP = '\u00a0'
 
 /** "vient ; vous" → "vient\u00a0; vous", "« did: »" → "«\u00a0did:\u00a0»"; "https://" and "did:key" stay as they are. */
@@ -25,6 +29,9 @@ function withFrenchSpacing<const T extends Record<string, string>>(
 }
 
 const messages = {
+  ...importFr,
+  ...dataFr,
+  ...recoveryFr,
   'app.name': 'Musette',
   'app.tagline': 'Votre musette professionnelle, chez vous',
   'app.skip': 'Aller au contenu',
