@@ -80,6 +80,9 @@ export function pubsubOf(libp2p: MusetteLibp2p): GossipSub {
   return libp2p.services.pubsub as GossipSub
 }
 
+/** The gossipsub mesh degree (target, low and high water marks): see `Network.start`. */
+export const GOSSIP_MESH = { D: 4, Dlo: 3, Dhi: 6 } as const
+
 export class Network {
   private constructor(
     readonly libp2p: MusetteLibp2p,
@@ -124,11 +127,19 @@ export class Network {
           // frame per mesh peer (scripts/scale/companies.ts: the same copies either way, half the frames).
           // A loopback-only node's peers all come from 127.0.0.1 or ::1: the IP colocation penalty (score P6,
           // past 10 peers on one IP) would graylist them all, so it is off for loopback addresses there.
+          // A smaller mesh than gossipsub's default (D 4 in 3–6 rather than 6 in 4–12) and no flood publishing:
+          // our topics are communities of tens to hundreds of people, where D = 4 plus IHAVE gossip to 6 more
+          // peers still reaches everyone, with ~4 copies of each message per node instead of ~7 (scripts/scale:
+          // the burst of 100 announcements to 30 nodes on 2 cores goes under 2 s). Without flood publishing only
+          // the mesh peers receive a message first-hand from its publisher, which also tells fewer peers who
+          // published a pseudonymous announcement or relayed an anonymous answer (docs/BENCHMARKS.md).
           pubsub: gossipsub({
             allowPublishToZeroTopicPeers: true,
             emitSelf: false,
             globalSignaturePolicy: 'StrictNoSign',
             idontwantMinDataSize: 16 * 1024,
+            ...GOSSIP_MESH,
+            floodPublish: false,
             ...(localOnly
               ? { scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) } }
               : {})

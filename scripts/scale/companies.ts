@@ -58,7 +58,7 @@ import { parseArgs } from 'node:util'
 import * as dagCbor from '@ipld/dag-cbor'
 import { MemoryBlockstore } from 'blockstore-core'
 import { createIdentity, seedOf, type Identity } from '../../node/identity.ts'
-import { Network, pubsubOf } from '../../node/network/p2p.ts'
+import { GOSSIP_MESH, Network, pubsubOf } from '../../node/network/p2p.ts'
 import {
   encode,
   keySigner,
@@ -1047,11 +1047,10 @@ async function parent(): Promise<number> {
 
     // wait for the mesh
     const settle0 = Date.now()
-    // settled: a node sees at least as many subscribers as it has links, and a mesh of min(Dlo, links)
-    // settled: every node sees as many subscribers as it has links and holds a mesh of min(Dlo = 4, links);
+    // settled: every node sees as many subscribers as it has links and holds a mesh of min(Dlo, links);
     // or, when that does not come (a gossipsub stream that failed to open under load is not retried), every
-    // node has a mesh of min(4, links) and the subscriber counts have not changed for 2 s
-    const dlo = typeof gossipsub.Dlo === 'number' ? gossipsub.Dlo : 4
+    // node has a mesh of min(Dlo, links) and the subscriber counts have not changed for 2 s
+    const dlo = typeof gossipsub.Dlo === 'number' ? gossipsub.Dlo : GOSSIP_MESH.Dlo
     const settled = (m: MeshState) =>
       m.subscribers >= degree[m.index]! && m.mesh >= Math.min(dlo, degree[m.index]!)
     const meshed = (m: MeshState) =>
