@@ -269,11 +269,13 @@ export function decodeAnnouncement(bytes: Uint8Array): unknown {
 export function verifyAnnouncement(
   value: unknown,
   company: { id: string; body: CompanyBody },
-  now = new Date()
+  now = new Date(),
+  /** The size of the bytes `value` was decoded from, when it was (saves encoding it again to measure it). */
+  encodedLength?: number
 ): SignedAnnouncement {
   const signed = parse(signedAnnouncement, value, 'announcement')
   const b = signed.body
-  if (encode(signed).length > MAX_ANNOUNCEMENT_BYTES)
+  if ((encodedLength ?? encode(signed).length) > MAX_ANNOUNCEMENT_BYTES)
     throw new CompanyError('TOO_LARGE', `announcement over ${MAX_ANNOUNCEMENT_BYTES} bytes`)
   for (const label of b.labels ?? []) {
     if (encode(label).length > MAX_LABEL_BYTES) throw new CompanyError('TOO_LARGE', 'a label is too large')

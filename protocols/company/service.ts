@@ -246,7 +246,7 @@ export class CompanyService {
     const company = this.#joined.get(signed.body.company)
     if (!company) throw new CompanyError('UNKNOWN_COMPANY', 'join the company first')
     const bytes = encode(signed)
-    const checked = verifyAnnouncement(decodeAnnouncement(bytes), company, this.#now())
+    const checked = verifyAnnouncement(decodeAnnouncement(bytes), company, this.#now(), bytes.length)
     const held = await this.#c.store.get(slotOf(checked.body))
     if (held && held.version >= checked.body.version)
       throw new CompanyError('STALE', `version ${checked.body.version} is not newer than ${held.version}`)
@@ -268,7 +268,7 @@ export class CompanyService {
     peer?: string
   ): Promise<'ACCEPTED' | 'DUPLICATE' | CompanyError['code']> {
     try {
-      const signed = verifyAnnouncement(decodeAnnouncement(bytes), company, this.#now())
+      const signed = verifyAnnouncement(decodeAnnouncement(bytes), company, this.#now(), bytes.length)
       const author = authorId(signed.body.author)
       if (this.#c.isMuted?.({ author, peer })) return 'MUTED'
       const slot = slotOf(signed.body)
