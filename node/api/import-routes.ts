@@ -16,7 +16,7 @@ import {
 } from '../importers/linkedin.ts'
 import { planVcard, type ContactItem } from '../importers/vcard.ts'
 import { planIcalendar, type EventItem } from '../importers/icalendar.ts'
-import { isRecordType, type VaultRecord } from '../model/records.ts'
+import { isRecordType, parseRecordData, type VaultRecord } from '../model/records.ts'
 import { ApiError, readBody, readJson, sendJson } from './http.ts'
 import type { Route } from './server.ts'
 import type { MusetteNode } from '../service.ts'
@@ -28,11 +28,20 @@ export const MAX_PENDING_PREVIEWS = 4
 export const FormatImportBody = z
   .object({
     token: z.string().regex(/^[a-f0-9]{32}$/, 'not a preview token'),
-    keys: z.array(z.string().min(1).max(200)).min(1).max(200_000),
+    keys: z.array(z.string().min(1).max(200)).max(200_000),
     /** Keys of items flagged `duplicateOf` to import anyway as a second copy (by default they are refused). */
-    keepBoth: z.array(z.string().min(1).max(200)).max(200_000).optional()
+    keepBoth: z.array(z.string().min(1).max(200)).max(200_000).optional(),
+    /**
+     * Keys of items flagged `duplicateOf` to merge into the record they duplicate: the fields the item has and
+     * the record lacks (the preview's `merge`) are added to it, as a new version of that record.
+     */
+    merge: z.array(z.string().min(1).max(200)).max(200_000).optional()
   })
   .strict()
+  .refine((b) => b.keys.length + (b.merge?.length ?? 0) > 0, {
+    message: 'choose at least one item to import or merge',
+    path: ['keys']
+  })
 
 export const ImportFileQuery = z.object({ name: z.string().min(1).max(200).optional() }).strict()
 
@@ -132,6 +141,7 @@ export function importRoutes(node: MusetteNode): Route[] {
       }
       const byKey = new Map(p.items.map((i) => [i.key, i]))
       const keepBoth = new Set(body.keepBoth ?? [])
+      const mergeKeys = new Set(body.merge ?? [])
       const fields: Record<string, string[]> = {}
       for (const k of body.keys) {
         const item = byKey.get(k)
@@ -140,20 +150,50 @@ export function importRoutes(node: MusetteNode): Route[] {
           fields[k] = [`already in the vault as ${item.duplicateOf}: merge it there, or list it in keepBoth`]
         }
       }
+      // merges: checked whole (the merged record must still be valid) before anything is written
+      const merges: Array<{ id: string; version: number; data: Record<string, unknown> }> = []
+      for (const k of mergeKeys) {
+        const item = byKey.get(k)
+        const existing = item?.duplicateOf ? await node.vault.get(item.duplicateOf) : undefined
+        if (!item) fields[k] = [`no item ${k} in this file`]
+        else if (!item.duplicateOf) fields[k] = ['not a duplicate: import it instead']
+        else if (!existing) fields[k] = [`the record ${item.duplicateOf} is gone: preview the file again`]
+        else if (body.keys.includes(k)) fields[k] = ['either import it or merge it, not both']
+        else {
+          const add = mergeable(item, existing as VaultRecord) ?? {}
+          if (Object.keys(add).length === 0) continue
+          const data = { ...(existing.data as Record<string, unknown>), ...add }
+          const ok = isRecordType(existing.type) && parseRecordData(existing.type, data).success
+          if (!ok) fields[k] = ['the merged record would not be valid: import it as a second copy']
+          else merges.push({ id: existing.id, version: existing.version, data })
+        }
+      }
       const bad = Object.keys(fields)
       if (bad.length > 0) {
         throw new ApiError('VALIDATION_FAILED', `items not imported: ${bad.slice(0, 5).join(', ')}`, fields)
       }
       const at = new Date().toISOString()
       const chosen = [...new Set(body.keys)].map((k) => byKey.get(k)!)
+      const total = chosen.length + merges.length
       const records = await node.vault.putMany(
         chosen.map((i) => ({ type: i.type, data: i.data, source: { kind: 'import', name: label, at } })),
-        (done, total) => node.emit('import.progress', { done, total })
+        (done) => node.emit('import.progress', { done, total })
       )
+      let merged = 0
+      for (const m of merges) {
+        // a record changed since the preview is left as it is (CONFLICT): the new items are in already
+        const r = await node.vault.update(m.id, m.data, m.version).catch(() => undefined)
+        if (r) {
+          merged++
+          node.emit('record', { op: 'put', id: r.id, type: r.type })
+        }
+        node.emit('import.progress', { done: chosen.length + merged, total })
+      }
       pending.delete(body.token)
       for (const r of records) node.emit('record', { op: 'put', id: r.id, type: r.type })
       sendJson(res, 200, {
         imported: records.length,
+        merged,
         ids: records.map((r) => r.id),
         keys: chosen.map((i) => i.key)
       })

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import {
   ensureBuilt,
   freePort,
@@ -59,4 +59,41 @@ export async function startPerson(dir: string, key: string, name: string): Promi
     '--passphrase-file',
     pass
   ])
+}
+
+/** A call to a started node's API with its token: GET without a body, POST with a JSON one; expects a 2xx. */
+export async function callApi(
+  node: StartedNode,
+  path: string,
+  body?: unknown
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${node.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      authorization: `Bearer ${node.token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' })
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+  return (await res.json()) as Record<string, unknown>
+}
+
+/** A page of the app in a new context, with the node's token (the app keeps it once read). */
+export async function openApp(
+  browser: Browser,
+  node: StartedNode,
+  opts: { width?: number; locale?: string } = {}
+): Promise<Page> {
+  const context = await browser.newContext({
+    locale: opts.locale ?? 'fr-FR',
+    viewport: { width: opts.width ?? 1280, height: 900 }
+  })
+  const page = await context.newPage()
+  await page.goto(`${node.url}/#token=${node.token}`)
+  // hidden or not: at phone width the links are folded under the menu button
+  await page
+    .getByRole('navigation', { name: /^(Navigation principale|Main navigation)$/, includeHidden: true })
+    .waitFor({ state: 'attached' })
+  return page
 }

@@ -321,10 +321,10 @@ export const en: Messages = {
   'pilot.liveOn': 'on',
   'pilot.liveOff': 'reconnecting',
 
-  'import.title': 'Import a résumé',
+  'import.title': 'Import your data',
   'import.intro':
-    'Import a JSON Resume file (jsonresume.org). You choose which items to add; nothing is saved before you confirm.',
-  'import.file': 'JSON Resume file',
+    'Gather into your Musette what other services keep about you: your LinkedIn export, your address book, your calendar, a résumé. You see everything first; nothing is saved before you confirm, and every item keeps a record of its source.',
+  'import.file': 'File to import',
   'import.fileHint': 'A .json file of 2 MB at most.',
   'import.tooBig': 'File too large ({size}): 2 MB at most.',
   'import.notJson': 'This file is not valid JSON: {detail}',

@@ -347,10 +347,10 @@ const messages = {
   'pilot.liveOn': 'actives',
   'pilot.liveOff': 'en reconnexion',
 
-  'import.title': 'Importer un CV',
+  'import.title': 'Importer vos données',
   'import.intro':
-    'Importez un fichier JSON Resume (jsonresume.org). Vous choisissez les éléments à ajouter ; rien n’est enregistré avant votre validation.',
-  'import.file': 'Fichier JSON Resume',
+    'Rassemblez dans votre Musette ce que d’autres services gardent de vous : votre export LinkedIn, votre carnet d’adresses, votre agenda, un CV. Vous voyez tout avant ; rien n’est enregistré avant votre validation, et chaque élément garde la trace de sa source.',
+  'import.file': 'Fichier à importer',
   'import.fileHint': 'Fichier .json de 2 Mo au plus.',
   'import.tooBig': 'Fichier trop lourd ({size}) : 2 Mo au plus.',
   'import.notJson': 'Ce fichier n’est pas du JSON valide : {detail}',
