@@ -6,6 +6,7 @@ import { canonizeDatasetReference, toDataset } from './canonize.ts'
 import { setNativeSha256 } from './hash.ts'
 import { canonicalNQuads, escapeIri, escapeLiteral } from './rdfc.ts'
 import { alice, bob, signedAttestation } from '../tests/fixtures/credentials/helpers.ts'
+import { prng } from '../scripts/bench/prng.ts'
 
 const XSD = 'http://www.w3.org/2001/XMLSchema#'
 const RDF = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#'
@@ -44,16 +45,7 @@ function ours(dataset: RdfQuad[]): string | undefined {
 }
 
 /** a small seeded generator (mulberry32) */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = prng
 
 const AWKWARD = [
   'plain',

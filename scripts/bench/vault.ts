@@ -25,6 +25,7 @@ import { nativeAead } from '../../node/vault/native-aead.ts'
 import { openNodeStores } from '../../node/vault/node-stores.ts'
 import { Vault, type PutInput } from '../../node/vault/vault.ts'
 import type { Blockstore } from 'interface-blockstore'
+import { prng } from './prng.ts'
 
 const QUICK = process.argv.includes('--quick')
 const RECORDS = QUICK ? 1_000 : 10_000
@@ -41,17 +42,6 @@ const FILTERED: TimelineQuery = { sphere: 'pro', q: 'ingenieur' }
 
 // ---------------------------------------------------------------------------------------------------------
 // Realistic records, from a seeded generator so every run stores the same data.
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const TITLES = [
   'Ingénieure logiciel',

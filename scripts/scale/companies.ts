@@ -79,6 +79,7 @@ import {
   topicOf,
   type JoinedCompany
 } from '../../protocols/company/service.ts'
+import { prng } from '../bench/prng.ts'
 
 // ——— options ———
 
@@ -640,18 +641,6 @@ async function child(): Promise<void> {
 }
 
 // ——— parent: orchestrates ———
-
-/** mulberry32: a small seeded PRNG, so a run's topology and content can be replayed with `--seed`. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const TITLES = [
   'Repair café mensuel du quartier Saint-Michel',

@@ -4,15 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import {
-  ensureBuilt,
-  freePort,
-  freePortPair,
-  ROOT,
-  runCli,
-  startCli,
-  type StartedNode
-} from '../integration/cli-node.ts'
+import { ensureBuilt, ROOT, runCli, startHome, type StartedNode } from '../integration/cli-node.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -49,16 +41,7 @@ export async function startPerson(dir: string, key: string, name: string): Promi
   await writeFile(pass, `la phrase de ${key} pour le test\n`)
   const init = runCli(['init', '--home', home, '--name', name, '--passphrase-file', pass])
   if (init.status !== 0) throw new Error(init.stderr)
-  return startCli([
-    '--home',
-    home,
-    '--api-port',
-    String(await freePort()),
-    '--p2p-port',
-    String(await freePortPair()),
-    '--passphrase-file',
-    pass
-  ])
+  return startHome(home, ['--passphrase-file', pass])
 }
 
 /** A call to a started node's API with its token: GET without a body, POST with a JSON one; expects a 2xx. */

@@ -11,7 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, freePortPair, ROOT, runCli, startCli, type StartedNode } from '../integration/cli-node.ts'
+import { ROOT, runCli, startHome, type StartedNode } from '../integration/cli-node.ts'
 import { tempDir } from '../integration/helpers.ts'
 import { ensureApp, launchChromium } from './harness.ts'
 
@@ -40,16 +40,7 @@ async function startPerson(dir: string, key: string, name: string): Promise<Star
   const file = join(home, 'musette.json')
   const config = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>) : {}
   await writeFile(file, JSON.stringify({ ...config, questionnaires: { batchSeconds: 1 } }, null, 2))
-  return startCli([
-    '--home',
-    home,
-    '--api-port',
-    String(await freePort()),
-    '--p2p-port',
-    String(await freePortPair()),
-    '--passphrase-file',
-    pass
-  ])
+  return startHome(home, ['--passphrase-file', pass])
 }
 
 async function call<T = Record<string, unknown>>(

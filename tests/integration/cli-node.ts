@@ -95,3 +95,19 @@ export function startCli(args: string[], timeoutMs = 30_000): Promise<StartedNod
     })
   })
 }
+
+/** `musette start --home <home>` on free API and peer-to-peer ports, with more arguments if given. */
+export async function startHome(home: string, args: string[] = [], timeoutMs?: number): Promise<StartedNode> {
+  return startCli(
+    [
+      '--home',
+      home,
+      '--api-port',
+      String(await freePort()),
+      '--p2p-port',
+      String(await freePortPair()),
+      ...args
+    ],
+    timeoutMs
+  )
+}

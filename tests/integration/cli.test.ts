@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, freePort, freePortPair, runCli, startCli } from './cli-node.ts'
+import { ensureBuilt, freePort, runCli, startHome } from './cli-node.ts'
 import { tempDir } from './helpers.ts'
 
 describe('musette CLI', () => {
@@ -60,16 +60,7 @@ describe('musette CLI', () => {
     expect(runCli(['id', '--home', home, '--passphrase-file', join(dir, 'wrong')]).status).toBe(1)
 
     expect(runCli(['status', '--home', home]).status).toBe(3)
-    const node = await startCli([
-      '--home',
-      home,
-      '--api-port',
-      String(await freePort()),
-      '--p2p-port',
-      String(await freePortPair()),
-      '--passphrase-file',
-      pass
-    ])
+    const node = await startHome(home, ['--passphrase-file', pass])
     try {
       expect(node.output()).toContain(`Unlocked: ${did}`)
       const status = runCli(['status', '--home', home, '--json'])

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, freePort, freePortPair, runCli, startCli } from './cli-node.ts'
+import { ensureBuilt, runCli, startHome } from './cli-node.ts'
 import { tempDir } from './helpers.ts'
 
 async function* files(dir: string): AsyncGenerator<string> {
@@ -32,16 +32,7 @@ describe('the disk holds only ciphertext', () => {
     const did = /DID:\s+(\S+)/.exec(init.stdout)?.[1] ?? ''
     expect(did).toMatch(/^did:key:/)
 
-    const node = await startCli([
-      '--home',
-      home,
-      '--api-port',
-      String(await freePort()),
-      '--p2p-port',
-      String(await freePortPair()),
-      '--passphrase-file',
-      passFile
-    ])
+    const node = await startHome(home, ['--passphrase-file', passFile])
     const headers = { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' }
     const post = async (body: unknown) => {
       const res = await fetch(`${node.url}/api/records`, {
