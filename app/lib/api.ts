@@ -335,6 +335,8 @@ interface RequestOptions {
   json?: unknown
   body?: BodyInit
   contentType?: string
+  /** Other request headers (the token and the body's type are set already). */
+  headers?: Record<string, string>
   signal?: AbortSignal
 }
 
@@ -352,7 +354,7 @@ export class Api {
   }
 
   async raw(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = {}
+    const headers: Record<string, string> = { ...opts.headers }
     let body: BodyInit | undefined
     if (opts.json !== undefined) {
       headers['Content-Type'] = 'application/json'

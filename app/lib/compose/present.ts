@@ -76,7 +76,12 @@ export function presentationFileName(name: string): string {
 
 /** Saves text as a file through the browser, byte for byte (UTF-8). */
 export function downloadText(text: string, fileName: string, type = 'application/json'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
+  saveAs(new Blob([text], { type }), fileName)
+}
+
+/** Saves a blob as a file through the browser's download. */
+export function saveAs(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url
   a.download = fileName
