@@ -66,6 +66,7 @@ import type { Identity } from './identity.ts'
 import { pubsubOf, type MusetteLibp2p } from './network/p2p.ts'
 import type { Social } from './social.ts'
 import type { AnyRecord, Vault } from './vault/vault.ts'
+import { stripImageMetadata } from './model/image-metadata.ts'
 
 type CompanyData = StoredDataMap['company']
 type PublicationData = StoredDataMap['publication']
@@ -507,7 +508,8 @@ export class Companies {
         const caption = (rec.data as StoredDataMap['media']).caption
         c.images.push({
           mime: blob.mime as (typeof IMAGE_TYPES)[number],
-          data: blob.bytes,
+          // never the photo's EXIF (GPS, date, camera) to a company: only the picture
+          data: stripImageMetadata(blob.bytes, blob.mime),
           ...(caption ? { alt: caption.slice(0, 300) } : {})
         })
       }

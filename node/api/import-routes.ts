@@ -16,7 +16,8 @@ import {
 } from '../importers/linkedin.ts'
 import { planVcard, type ContactItem } from '../importers/vcard.ts'
 import { planIcalendar, type EventItem } from '../importers/icalendar.ts'
-import { isRecordType, parseRecordData, type VaultRecord } from '../model/records.ts'
+import { MAX_BATCH_BYTES, MAX_IMAGES, planImage, sha256Hex, type ImageItem } from '../importers/images.ts'
+import { isRecordType, MAX_MEDIA_BYTES, parseRecordData, type VaultRecord } from '../model/records.ts'
 import { ApiError, readBody, readJson, sendJson } from './http.ts'
 import type { Route } from './server.ts'
 import type { MusetteNode } from '../service.ts'
@@ -44,6 +45,16 @@ export const FormatImportBody = z
   })
 
 export const ImportFileQuery = z.object({ name: z.string().min(1).max(200).optional() }).strict()
+export const ImageFileQuery = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    /** Add the image to this preview batch (from an earlier call); absent: a new batch. */
+    token: z
+      .string()
+      .regex(/^[a-f0-9]{32}$/, 'not a preview token')
+      .optional()
+  })
+  .strict()
 
 type Item = LinkedInItem | ContactItem | EventItem
 
@@ -200,7 +211,118 @@ export function importRoutes(node: MusetteNode): Route[] {
     }
   })
 
+  // Images come one file per call into a batch (a token), then are imported together, atomically.
+  interface ImageBatch {
+    items: ImageItem[]
+    bytes: number
+    /** SHA-256 of the images the vault held when the batch began → their record ids. */
+    held: Map<string, string>
+    at: number
+  }
+  const batches = new Map<string, ImageBatch>()
+  const publicItem = ({ bytes: _b, sha256: _h, ...item }: ImageItem) => item
+  const imageRoutes: Route[] = [
+    {
+      method: 'POST',
+      path: '/api/import/images/preview',
+      summary:
+        'Add one image (PNG, JPEG, WebP, GIF; 5 MiB) to a preview batch: its EXIF date and place; nothing is written',
+      auth: true,
+      query: ImageFileQuery,
+      bodyType: 'application/octet-stream',
+      handler: async ({ req, res, url }) => {
+        node.requireUnlocked()
+        const name = url.searchParams.get('name')?.slice(0, 200) || 'image'
+        const asked = url.searchParams.get('token')
+        for (const [t, b] of batches) if (Date.now() - b.at > PREVIEW_TTL_MS) batches.delete(t)
+        let token = asked ?? ''
+        let batch = asked ? batches.get(asked) : undefined
+        if (asked && !batch) throw new ApiError('NOT_FOUND', 'no such preview batch (expired?): start again')
+        const bytes = await readBody(req, MAX_MEDIA_BYTES)
+        if (!batch) {
+          const held = new Map<string, string>()
+          for (const r of await node.vault.list('media')) {
+            const blob = await node.vault.getMediaBlob(r.id)
+            if (blob) held.set(sha256Hex(blob.bytes), r.id)
+          }
+          while (batches.size >= MAX_PENDING_PREVIEWS) batches.delete(batches.keys().next().value!)
+          token = randomBytes(16).toString('hex')
+          batch = { items: [], bytes: 0, held, at: Date.now() }
+          batches.set(token, batch)
+        }
+        if (batch.items.length >= MAX_IMAGES)
+          throw new ApiError('PAYLOAD_TOO_LARGE', `at most ${MAX_IMAGES} images in one import`)
+        if (batch.bytes + bytes.length > MAX_BATCH_BYTES)
+          throw new ApiError(
+            'PAYLOAD_TOO_LARGE',
+            `at most ${MAX_BATCH_BYTES / 1024 / 1024} MB of images in one import`
+          )
+        let item: ImageItem
+        try {
+          item = await planImage(bytes, name, `image.${batch.items.length}`, batch.held)
+        } catch (e) {
+          apiError(e)
+        }
+        const warnings: string[] = []
+        const twin = batch.items.find((i) => i.sha256 === item.sha256)
+        if (twin) warnings.push(`${name}: the same image as ${twin.data.name}, left out`)
+        else {
+          batch.items.push(item)
+          batch.bytes += bytes.length
+        }
+        batch.at = Date.now()
+        sendJson(res, 200, { token, items: batch.items.map(publicItem), warnings, source: 'Images' })
+      }
+    },
+    {
+      method: 'POST',
+      path: '/api/import/images',
+      summary: 'Import the chosen images of a preview batch, atomically (progress on /api/events)',
+      auth: true,
+      body: FormatImportBody,
+      handler: async ({ req, res }) => {
+        node.requireUnlocked()
+        const body = await readJson(req, FormatImportBody, 1024 * 1024)
+        const batch = batches.get(body.token)
+        if (!batch) throw new ApiError('NOT_FOUND', 'no such preview batch (expired?): start again')
+        const byKey = new Map(batch.items.map((i) => [i.key, i]))
+        const keepBoth = new Set(body.keepBoth ?? [])
+        const fields: Record<string, string[]> = {}
+        for (const k of [...body.keys, ...(body.merge ?? [])]) {
+          const item = byKey.get(k)
+          if (!item) fields[k] = [`no image ${k} in this batch`]
+          else if (body.merge?.includes(k))
+            fields[k] = ['an image cannot be merged: keep both, or leave it out']
+          else if (item.duplicateOf && !keepBoth.has(k))
+            fields[k] = [
+              `already in the vault as ${item.duplicateOf}: list it in keepBoth to import it again`
+            ]
+        }
+        if (Object.keys(fields).length > 0)
+          throw new ApiError('VALIDATION_FAILED', 'images not imported', fields)
+        const at = new Date().toISOString()
+        const chosen = [...new Set(body.keys)].map((k) => byKey.get(k)!)
+        const records = await node.vault.putMediaMany(
+          chosen.map((i) => {
+            const { size: _size, ...meta } = i.data
+            return { bytes: i.bytes, meta, source: { kind: 'import' as const, name: 'Images', at } }
+          }),
+          (done, total) => node.emit('import.progress', { done, total })
+        )
+        batches.delete(body.token)
+        for (const r of records) node.emit('record', { op: 'put', id: r.id, type: r.type })
+        sendJson(res, 200, {
+          imported: records.length,
+          merged: 0,
+          ids: records.map((r) => r.id),
+          keys: chosen.map((i) => i.key)
+        })
+      }
+    }
+  ]
+
   return [
+    ...imageRoutes,
     preview('linkedin', 'LinkedIn', (bytes, existing, file) => planLinkedIn(bytes, existing, { file })),
     importer('linkedin', 'LinkedIn'),
     preview('vcard', 'vCard', (bytes, existing, file) => planVcard(bytes, existing, { file })),

@@ -135,7 +135,9 @@ export const MediaData = z
     /** CID (string) of the encrypted blob block. Set by the node, never by a client. */
     blob: z.string().min(1).max(200),
     caption: z.string().max(2000).optional(),
-    date: PartialDate.optional()
+    date: PartialDate.optional(),
+    /** Where it was taken (from the image's EXIF GPS, as "latitude, longitude"; or typed). */
+    place: optShort()
   })
   .strict()
 

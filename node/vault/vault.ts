@@ -695,35 +695,45 @@ export class Vault {
   /** Store an image: its bytes in their own sealed block, its metadata as a `media` record. */
   async putMedia(
     bytes: Uint8Array,
-    meta: { name: string; mime: string; caption?: string; date?: string },
+    meta: { name: string; mime: string; caption?: string; date?: string; place?: string },
     source: Source
   ): Promise<VaultRecord<'media'>> {
+    const [record] = await this.putMediaMany([{ bytes, meta, source }])
+    return record!
+  }
+
+  /** Several images in one atomic write (an import): every image checked before anything is written. */
+  async putMediaMany(
+    inputs: Array<{
+      bytes: Uint8Array
+      meta: { name: string; mime: string; caption?: string; date?: string; place?: string }
+      source: Source
+    }>,
+    onProgress?: (done: number, total: number) => void
+  ): Promise<Array<VaultRecord<'media'>>> {
     this.#key()
-    if (bytes.length === 0 || bytes.length > MAX_MEDIA_BYTES) {
-      throw new VaultError('TOO_LARGE', `an image must be 1 byte to ${MAX_MEDIA_BYTES} bytes`)
+    for (const { bytes } of inputs) {
+      if (bytes.length === 0 || bytes.length > MAX_MEDIA_BYTES) {
+        throw new VaultError('TOO_LARGE', `an image must be 1 byte to ${MAX_MEDIA_BYTES} bytes`)
+      }
     }
     return this.#exclusive(async () => {
-      const id = newRecordId()
-      const recordKey = randomBytes(KEY_LENGTH)
-      const blob = this.#aead.seal(recordKey, bytes, aadBlob(id))
-      const blobCid = await cidOf(blob)
-      const data = this.#validate('media', {
-        ...meta,
-        size: bytes.length,
-        blob: blobCid.toString()
-      })
-      const now = this.#now().toISOString()
-      const record: AnyRecord = {
-        id,
-        type: 'media',
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        source,
-        data
+      const prepared: Prepared[] = []
+      const records: AnyRecord[] = []
+      for (const { bytes, meta, source } of inputs) {
+        const id = newRecordId()
+        const recordKey = randomBytes(KEY_LENGTH)
+        const blob = this.#aead.seal(recordKey, bytes, aadBlob(id))
+        const blobCid = await cidOf(blob)
+        const data = this.#validate('media', { ...meta, size: bytes.length, blob: blobCid.toString() })
+        const now = this.#now().toISOString()
+        const record: AnyRecord = { id, type: 'media', version: 1, createdAt: now, updatedAt: now, source, data }
+        prepared.push(await this.#prepare(id, recordKey, record, null, [{ cid: blobCid, bytes: blob }]))
+        records.push(record)
+        onProgress?.(records.length, inputs.length)
       }
-      await this.#commit([await this.#prepare(id, recordKey, record, null, [{ cid: blobCid, bytes: blob }])])
-      return record as VaultRecord<'media'>
+      await this.#commit(prepared)
+      return records as Array<VaultRecord<'media'>>
     })
   }
 

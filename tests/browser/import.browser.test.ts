@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { strToU8, zipSync } from 'fflate'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PNG, photoWithExif } from '../fixtures/import/images.ts'
 import { ROOT, type StartedNode } from '../integration/cli-node.ts'
 import { tempDir } from '../integration/helpers.ts'
 import { callApi, ensureApp, launchChromium, openApp, startPerson } from './harness.ts'
@@ -146,5 +147,30 @@ describe('importing a LinkedIn export through the UI', () => {
     await sources.scrollIntoViewIfNeeded()
     await page.screenshot({ path: join(SHOTS, 'import-sources.png'), fullPage: false })
     expect(errors).toEqual([])
+  })
+
+  it('imports photos with their EXIF date and place, leaving a bad file out by name', async () => {
+    const page = await open()
+    await page.goto(`${node!.url}/import?format=images`)
+    await page.getByRole('radio', { name: /Des photos/ }).waitFor()
+    expect(await page.getByRole('radio', { name: /Des photos/ }).isChecked()).toBe(true)
+    await page.getByLabel(/Fichier à importer/).setInputFiles([
+      { name: 'IMG_2041.JPG', mimeType: 'image/jpeg', buffer: photoWithExif() },
+      { name: 'pixel.png', mimeType: 'image/png', buffer: PNG },
+      { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('pas une image') }
+    ])
+    await page.getByRole('heading', { name: /3 images : 2 élément\(s\) trouvé\(s\)/ }).waitFor()
+    await page.getByText(/notes\.jpg laissé de côté/).waitFor()
+    await page.getByText('IMG_2041.JPG · 2019-06-14 · 47.21817, -1.55400').waitFor()
+    await page.getByRole('button', { name: 'Importer 2 élément(s)' }).click()
+    await page.getByText('Import terminé').waitFor()
+    const media = (await call('/api/records?type=media')).records as Array<{
+      source: { name?: string }
+      data: Record<string, unknown>
+    }>
+    expect(media.find((m) => m.data.name === 'IMG_2041.JPG')).toMatchObject({
+      source: { name: 'Images' },
+      data: { date: '2019-06-14', place: '47.21817, -1.55400' }
+    })
   })
 })

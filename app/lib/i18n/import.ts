@@ -13,6 +13,12 @@ export const importFr = {
   'import.kind.icalendar': 'Un agenda (iCalendar)',
   'import.kind.icalendar.hint':
     'Un fichier .ics : les rencontres et événements passés rejoignent votre Time-line, liés à vos contacts.',
+  'import.kind.images': 'Des photos',
+  'import.kind.images.hint':
+    'Des images PNG, JPEG, WebP ou GIF (5 Mo chacune, 200 à la fois) : leur date et leur lieu de prise de vue (EXIF) les placent sur votre Time-line. Ces informations restent dans votre coffre : une image partagée part sans elles.',
+  'import.images.count': '{n} images',
+  'import.images.reading': '{done} image(s) lue(s) sur {total}',
+  'import.images.skipped': '{name} laissé de côté : {why}',
   'import.kind.json-resume': 'Un CV (JSON Resume)',
   'import.kind.json-resume.hint': 'Un fichier .json au format jsonresume.org.',
   'import.maxSize': 'Fichier de {size} au plus.',
@@ -65,6 +71,12 @@ export const importEn: { readonly [K in keyof typeof importFr]: string } = {
   'import.kind.icalendar': 'A calendar (iCalendar)',
   'import.kind.icalendar.hint':
     'An .ics file: past meetings and events join your Timeline, linked to your contacts.',
+  'import.kind.images': 'Photos',
+  'import.kind.images.hint':
+    'PNG, JPEG, WebP or GIF images (5 MB each, 200 at a time): the date and place they were taken (EXIF) put them on your Timeline. That information stays in your vault: a shared image leaves without it.',
+  'import.images.count': '{n} images',
+  'import.images.reading': '{done} of {total} image(s) read',
+  'import.images.skipped': '{name} left out: {why}',
   'import.kind.json-resume': 'A résumé (JSON Resume)',
   'import.kind.json-resume.hint': 'A .json file in the jsonresume.org format.',
   'import.maxSize': 'A file of {size} at most.',

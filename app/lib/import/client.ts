@@ -5,10 +5,10 @@
  */
 import { api, type PreviewItem } from '$lib/api'
 
-export type FileFormat = 'linkedin' | 'vcard' | 'icalendar'
+export type FileFormat = 'linkedin' | 'vcard' | 'icalendar' | 'images'
 export type Format = FileFormat | 'json-resume'
 
-export const FORMATS: readonly Format[] = ['linkedin', 'vcard', 'icalendar', 'json-resume']
+export const FORMATS: readonly Format[] = ['linkedin', 'vcard', 'icalendar', 'images', 'json-resume']
 
 const MB = 1024 * 1024
 /** What each format takes: the file picker's `accept`, and the node's size cap (node/importers). */
@@ -16,6 +16,8 @@ export const FORMAT_INFO: Record<Format, { accept: string; maxBytes: number; sou
   linkedin: { accept: '.zip,application/zip', maxBytes: 50 * MB, source: 'LinkedIn' },
   vcard: { accept: '.vcf,.vcard,text/vcard,text/x-vcard', maxBytes: 20 * MB, source: 'vCard' },
   icalendar: { accept: '.ics,.ical,text/calendar', maxBytes: 20 * MB, source: 'iCalendar' },
+  /** One image at most 5 MiB; up to 200 in one import. */
+  images: { accept: 'image/png,image/jpeg,image/webp,image/gif', maxBytes: 5 * MB, source: 'Images' },
   'json-resume': { accept: '.json,application/json', maxBytes: 2 * MB, source: 'JSON Resume' }
 }
 
@@ -50,6 +52,15 @@ export interface ImportResult {
 export function previewFile(format: FileFormat, file: Blob, name: string): Promise<FilePreview> {
   const qs = new URLSearchParams({ name: name.slice(0, 200) })
   return api.request('POST', `/api/import/${format}/preview?${qs}`, {
+    body: file,
+    contentType: 'application/octet-stream'
+  })
+}
+
+/** Add one image to a preview batch (a new one without a token); the batch's items so far come back. */
+export function previewImage(file: Blob, name: string, token?: string): Promise<FilePreview> {
+  const qs = new URLSearchParams({ name: name.slice(0, 200), ...(token ? { token } : {}) })
+  return api.request('POST', `/api/import/images/preview?${qs}`, {
     body: file,
     contentType: 'application/octet-stream'
   })
