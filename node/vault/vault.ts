@@ -727,7 +727,15 @@ export class Vault {
         const blobCid = await cidOf(blob)
         const data = this.#validate('media', { ...meta, size: bytes.length, blob: blobCid.toString() })
         const now = this.#now().toISOString()
-        const record: AnyRecord = { id, type: 'media', version: 1, createdAt: now, updatedAt: now, source, data }
+        const record: AnyRecord = {
+          id,
+          type: 'media',
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+          source,
+          data
+        }
         prepared.push(await this.#prepare(id, recordKey, record, null, [{ cid: blobCid, bytes: blob }]))
         records.push(record)
         onProgress?.(records.length, inputs.length)
