@@ -16,6 +16,7 @@ import {
 } from '../importers/linkedin.ts'
 import { planVcard, type ContactItem } from '../importers/vcard.ts'
 import { planIcalendar, type EventItem } from '../importers/icalendar.ts'
+import { planCredentials, type CredentialItem } from '../importers/credentials.ts'
 import { MAX_BATCH_BYTES, MAX_IMAGES, planImage, sha256Hex, type ImageItem } from '../importers/images.ts'
 import { isRecordType, MAX_MEDIA_BYTES, parseRecordData, type VaultRecord } from '../model/records.ts'
 import { ApiError, readBody, readJson, sendJson } from './http.ts'
@@ -56,7 +57,7 @@ export const ImageFileQuery = z
   })
   .strict()
 
-type Item = LinkedInItem | ContactItem | EventItem
+type Item = LinkedInItem | ContactItem | EventItem | CredentialItem
 
 interface Pending {
   format: string
@@ -104,7 +105,11 @@ export function importRoutes(node: MusetteNode): Route[] {
   const preview = (
     format: string,
     label: string,
-    plan: (bytes: Uint8Array, existing: VaultRecord[], file: string) => { items: Item[] } & object
+    plan: (
+      bytes: Uint8Array,
+      existing: VaultRecord[],
+      file: string
+    ) => ({ items: Item[] } & object) | Promise<{ items: Item[] } & object>
   ): Route => ({
     method: 'POST',
     path: `/api/import/${format}/preview`,
@@ -117,15 +122,15 @@ export function importRoutes(node: MusetteNode): Route[] {
       const name = url.searchParams.get('name')?.slice(0, 200) || `${label} file`
       const bytes = await readBody(req, MAX_UPLOAD_BYTES)
       const existing = await own()
-      let result: ReturnType<typeof plan>
+      let result: Awaited<ReturnType<typeof plan>>
       try {
-        result = plan(bytes, existing, name)
+        result = await plan(bytes, existing, name)
       } catch (e) {
         apiError(e)
       }
       const byId = new Map(existing.map((r) => [r.id, r]))
       const items = result.items.map((i) =>
-        i.duplicateOf ? { ...i, merge: mergeable(i, byId.get(i.duplicateOf)) } : i
+        i.duplicateOf && isRecordType(i.type) ? { ...i, merge: mergeable(i, byId.get(i.duplicateOf)) } : i
       )
       sweep()
       const token = randomBytes(16).toString('hex')
@@ -328,6 +333,11 @@ export function importRoutes(node: MusetteNode): Route[] {
     preview('vcard', 'vCard', (bytes, existing, file) => planVcard(bytes, existing, { file })),
     importer('vcard', 'vCard'),
     preview('icalendar', 'iCalendar', (bytes, existing, file) => planIcalendar(bytes, existing, { file })),
-    importer('icalendar', 'iCalendar')
+    importer('icalendar', 'iCalendar'),
+    // credentials are checked against the credentials the vault holds, not its own records
+    preview('credentials', 'Credentials', async (bytes, _existing, file) =>
+      planCredentials(bytes, (await node.vault.list('credential')) as VaultRecord<'credential'>[], { file })
+    ),
+    importer('credentials', 'Credentials')
   ]
 }

@@ -37,7 +37,9 @@ export const AcceptAttestationBody = z
   })
   .strict()
 export const DeclineAttestationBody = z.object({ reason: z.string().max(2000).optional() }).strict()
-export const CredentialsQuery = z.object({ role: z.enum(['received', 'issued']).optional() }).strict()
+export const CredentialsQuery = z
+  .object({ role: z.enum(['received', 'issued', 'imported']).optional() })
+  .strict()
 export const AttestationSettings = z
   .object({ policy: z.enum(['contacts', 'anyone']), perHour: z.number().int().min(1).max(100) })
   .strict()

@@ -172,14 +172,28 @@ const Did = z.string().startsWith('did:').max(2048)
 const Id = z.string().min(1).max(100)
 export { ATTESTATION_KINDS, RELATIONSHIPS }
 
-/** A verifiable credential this person holds (received) or signed for someone else (issued). */
+/** What an imported credential's checks said (verified on import: issue 7). */
+export const ImportedStatus = z
+  .object({
+    state: z.enum(['verified', 'unverifiable', 'expired', 'not-yet-valid']),
+    /** Why it is not `verified`, in words. */
+    reason: z.string().max(500).optional(),
+    checkedAt: z.iso.datetime()
+  })
+  .strict()
+
+/**
+ * A verifiable credential this person holds (received from a peer), signed for someone else (issued), or
+ * brought from elsewhere (imported: an Open Badge or another W3C credential, whose issuer may be a URL and
+ * whose subject may have no id).
+ */
 export const CredentialRecordData = z
   .object({
-    role: z.enum(['received', 'issued']),
-    /** The signed credential, as JSON. */
+    role: z.enum(['received', 'issued', 'imported']),
+    /** The signed credential, as JSON (for a VC-JWT: its `vc` claim, the token itself in `jwt`). */
     credential: z.record(z.string(), z.unknown()),
-    issuer: Did,
-    subject: Did,
+    issuer: z.string().min(1).max(2048),
+    subject: z.string().min(1).max(2048).optional(),
     kind: z.enum(ATTESTATION_KINDS),
     /** The skill or experience attested (the Open Badges achievement's name). */
     name: short(200),
@@ -188,9 +202,17 @@ export const CredentialRecordData = z
     /** Index in the issuer's status list (for issued credentials: to revoke). */
     statusIndex: z.number().int().min(0).optional(),
     revokedAt: z.iso.datetime().optional(),
-    requestId: Id.optional()
+    requestId: Id.optional(),
+    /** Imported credentials: the issuer's name as it signed it, the checks' verdict, the JWT it came as. */
+    issuerName: optShort(),
+    status: ImportedStatus.optional(),
+    jwt: z.string().max(MAX_TEXT).optional()
   })
   .strict()
+  .refine((d) => d.role === 'imported' || (d.issuer.startsWith('did:') && d.subject?.startsWith('did:')), {
+    message: 'a credential received or issued between Musette nodes names its issuer and subject by DID',
+    path: ['issuer']
+  })
 
 /** An attestation request, asked (out) or received (in), and what became of it. */
 export const AttestationRequestData = z

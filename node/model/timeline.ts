@@ -84,9 +84,10 @@ export function summarize(
         ...base,
         kind: d.kind,
         title: d.name,
-        subtitle: typeof issuer?.name === 'string' ? issuer.name.slice(0, 200) : undefined,
+        subtitle: typeof issuer?.name === 'string' ? issuer.name.slice(0, 200) : d.issuerName,
         date: d.validFrom.slice(0, 10),
-        onTimeline: d.role === 'received' && !d.revokedAt ? undefined : false
+        // received from a peer or imported (a badge earned elsewhere): the person's own; issued ones are not
+        onTimeline: (d.role === 'received' || d.role === 'imported') && !d.revokedAt ? undefined : false
       })
     }
     case 'attestation': {

@@ -124,3 +124,14 @@ export function api(
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined
   })
 }
+
+/** A test node with an identity already created (unlocked), for tests that start from a working profile. */
+export async function startWithIdentity(
+  name = 'Émilie',
+  passphrase = 'une phrase de passe solide'
+): Promise<TestApi> {
+  const t = await startTestApi()
+  const r = await api(t, '/api/identity', { method: 'POST', body: { name, passphrase } })
+  if (r.status !== 201) throw new Error(`identity: ${r.status} ${r.body}`)
+  return t
+}

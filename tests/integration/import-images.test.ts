@@ -6,17 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PLAIN_JPEG, PNG, photoWithExif } from '../fixtures/import/images.ts'
-import { api, raw, startTestApi, type TestApi } from './helpers.ts'
+import { api, raw, startWithIdentity, type TestApi } from './helpers.ts'
 
 let t: TestApi
 
 beforeAll(async () => {
-  t = await startTestApi()
-  const r = await api(t, '/api/identity', {
-    method: 'POST',
-    body: { name: 'Émilie', passphrase: 'une phrase de passe solide' }
-  })
-  expect(r.status).toBe(201)
+  t = await startWithIdentity()
 })
 afterAll(async () => t.close())
 

@@ -13,6 +13,14 @@ export const importFr = {
   'import.kind.icalendar': 'Un agenda (iCalendar)',
   'import.kind.icalendar.hint':
     'Un fichier .ics : les rencontres et événements passés rejoignent votre Time-line, liés à vos contacts.',
+  'import.kind.credentials': 'Des badges et attestations',
+  'import.kind.credentials.hint':
+    'Open Badges 3.0 et autres attestations vérifiables du W3C, en JSON ou en JWT, gagnés ailleurs. Chacune est vérifiée avant l’import ; une attestation falsifiée fait refuser le fichier.',
+  'import.credentials.group': 'Badges et attestations',
+  'import.credentials.state.verified': 'signature vérifiée',
+  'import.credentials.state.unverifiable': 'non vérifiable ici',
+  'import.credentials.state.expired': 'expirée',
+  'import.credentials.state.not-yet-valid': 'pas encore valide',
   'import.kind.images': 'Des photos',
   'import.kind.images.hint':
     'Des images PNG, JPEG, WebP ou GIF (5 Mo chacune, 200 à la fois) : leur date et leur lieu de prise de vue (EXIF) les placent sur votre Time-line. Ces informations restent dans votre coffre : une image partagée part sans elles.',
@@ -71,6 +79,14 @@ export const importEn: { readonly [K in keyof typeof importFr]: string } = {
   'import.kind.icalendar': 'A calendar (iCalendar)',
   'import.kind.icalendar.hint':
     'An .ics file: past meetings and events join your Timeline, linked to your contacts.',
+  'import.kind.credentials': 'Badges and credentials',
+  'import.kind.credentials.hint':
+    'Open Badges 3.0 and other W3C verifiable credentials, as JSON or JWT, earned elsewhere. Each is verified before the import; a forged one makes the file refused.',
+  'import.credentials.group': 'Badges and credentials',
+  'import.credentials.state.verified': 'signature verified',
+  'import.credentials.state.unverifiable': 'cannot be verified here',
+  'import.credentials.state.expired': 'expired',
+  'import.credentials.state.not-yet-valid': 'not valid yet',
   'import.kind.images': 'Photos',
   'import.kind.images.hint':
     'PNG, JPEG, WebP or GIF images (5 MB each, 200 at a time): the date and place they were taken (EXIF) put them on your Timeline. That information stays in your vault: a shared image leaves without it.',

@@ -5,10 +5,17 @@
  */
 import { api, type PreviewItem } from '$lib/api'
 
-export type FileFormat = 'linkedin' | 'vcard' | 'icalendar' | 'images'
+export type FileFormat = 'linkedin' | 'vcard' | 'icalendar' | 'images' | 'credentials'
 export type Format = FileFormat | 'json-resume'
 
-export const FORMATS: readonly Format[] = ['linkedin', 'vcard', 'icalendar', 'images', 'json-resume']
+export const FORMATS: readonly Format[] = [
+  'linkedin',
+  'vcard',
+  'icalendar',
+  'credentials',
+  'images',
+  'json-resume'
+]
 
 const MB = 1024 * 1024
 /** What each format takes: the file picker's `accept`, and the node's size cap (node/importers). */
@@ -16,6 +23,11 @@ export const FORMAT_INFO: Record<Format, { accept: string; maxBytes: number; sou
   linkedin: { accept: '.zip,application/zip', maxBytes: 50 * MB, source: 'LinkedIn' },
   vcard: { accept: '.vcf,.vcard,text/vcard,text/x-vcard', maxBytes: 20 * MB, source: 'vCard' },
   icalendar: { accept: '.ics,.ical,text/calendar', maxBytes: 20 * MB, source: 'iCalendar' },
+  credentials: {
+    accept: '.json,.jwt,.txt,application/json,application/jwt,application/vc+jwt',
+    maxBytes: 1 * MB,
+    source: 'Credentials'
+  },
   /** One image at most 5 MiB; up to 200 in one import. */
   images: { accept: 'image/png,image/jpeg,image/webp,image/gif', maxBytes: 5 * MB, source: 'Images' },
   'json-resume': { accept: '.json,application/json', maxBytes: 2 * MB, source: 'JSON Resume' }
@@ -26,7 +38,8 @@ export function isFormat(v: string | null): v is Format {
 }
 
 /** One item of a preview: what would be written, and whether the vault already holds the same thing. */
-export interface ImportItem extends PreviewItem {
+export interface ImportItem extends Omit<PreviewItem, 'type'> {
+  type: PreviewItem['type'] | 'credential'
   /** An existing record that looks like the same thing (same organisation, title and dates…). */
   duplicateOf?: string
   /** The fields the item has and that record lacks: what a merge would add. */
@@ -82,7 +95,7 @@ export function importFile(
 }
 
 /** LinkedIn's testimonies are notes tagged so (node/importers/linkedin.ts). */
-export function isTestimony(item: Pick<PreviewItem, 'type' | 'data'>): boolean {
+export function isTestimony(item: { type: string; data: Record<string, unknown> }): boolean {
   const tags = (item.data as { tags?: unknown }).tags
   return item.type === 'note' && Array.isArray(tags) && tags.includes('testimony')
 }
