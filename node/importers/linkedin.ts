@@ -177,6 +177,16 @@ export function parseLinkedInCsv(bytes: Uint8Array, file: string, required: read
     throw new ImportFormatError(file, 'not UTF-8 text', 'NOT_THIS_KIND')
   }
   text = text.replace(/^\uFEFF/, '')
+  // Skip the notes LinkedIn puts before the header (Connections.csv): parsed with them, every row would be
+  // "inconsistent" with the notes' one column, and csv-parse builds an error object for each (80 MB for
+  // 20,000 connections, though relaxed).
+  let skipped = 0
+  const head = text.slice(0, 64 * 1024).split('\n')
+  const at = head.findIndex((l) => required.every((c) => l.includes(c)))
+  if (at > 0 && at < head.length - 1) {
+    text = text.slice(head.slice(0, at).join('\n').length + 1)
+    skipped = at
+  }
   let records: string[][]
   let info: number[]
   try {
@@ -191,6 +201,7 @@ export function parseLinkedInCsv(bytes: Uint8Array, file: string, required: read
     // The line a record starts on: where it ends less the newlines inside it (quoted newlines).
     info = parsed.map(
       (p) =>
+        skipped +
         p.info.lines -
         (p.raw
           .replace(/^[\r\n]+/, '')

@@ -241,6 +241,9 @@ async function cidOf(bytes: Uint8Array): Promise<CID> {
   return CID.createV1(RAW_CODE, await sha256.digest(bytes))
 }
 
+/** Blocks written per batch during a large `putMany`. */
+const BLOCKS_PER_WRITE = 1000
+
 interface Prepared {
   id: string
   record: AnyRecord
@@ -542,8 +545,10 @@ export class Vault {
   }
 
   /**
-   * Create several records atomically: all their blocks are written, then all their index entries in one
-   * datastore batch. Either every record is there afterwards, or none is.
+   * Create several records atomically: their blocks are written as they are sealed, a thousand at a time (so
+   * that a large import does not hold every block in memory twice), then all their index entries in one
+   * batch — the commit point. Either every record is there afterwards, or none is: an import cut short
+   * leaves only unreferenced blocks, sealed under keys that were never written anywhere.
    */
   async putMany(
     inputs: PutInput[],
@@ -555,6 +560,7 @@ export class Vault {
     return this.#exclusive(async () => {
       const now = this.#now().toISOString()
       const prepared: Prepared[] = []
+      const blocks: Prepared['blocks'] = []
       let done = 0
       for (const input of validated) {
         const id = newRecordId()
@@ -567,12 +573,27 @@ export class Vault {
           source: input.source,
           data: input.data
         }
-        prepared.push(await this.#prepare(id, randomBytes(KEY_LENGTH), record, null))
+        const p = await this.#prepare(id, randomBytes(KEY_LENGTH), record, null)
+        blocks.push(...p.blocks)
+        p.blocks = []
+        prepared.push(p)
+        if (blocks.length >= BLOCKS_PER_WRITE) await this.#writeBlocks(blocks.splice(0))
         onProgress?.(++done, validated.length)
       }
+      await this.#writeBlocks(blocks)
       await this.#commit(prepared)
       return prepared.map((p) => p.record)
     })
+  }
+
+  /** Write blocks ahead of their index entries (content-addressed: rewriting one is harmless). */
+  async #writeBlocks(blocks: Prepared['blocks']): Promise<void> {
+    if (blocks.length === 0) return
+    if (this.#stores.atomic) {
+      await this.#stores.atomic(blocks.map((b) => ({ kind: 'block' as const, cid: b.cid, bytes: b.bytes })))
+    } else {
+      for (const b of blocks) await this.#stores.blocks.put(b.cid, b.bytes)
+    }
   }
 
   /**
