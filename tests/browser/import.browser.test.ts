@@ -146,6 +146,24 @@ describe('importing a LinkedIn export through the UI', () => {
     expect(await contacts.getByText(/Import LinkedIn/).count()).toBeGreaterThan(CONNECTIONS - 1)
     await sources.scrollIntoViewIfNeeded()
     await page.screenshot({ path: join(SHOTS, 'import-sources.png'), fullPage: false })
+
+    // Karim, who recommended her on LinkedIn, is now a contact on Musette: his testimony becomes a request
+    await call('/api/records', {
+      type: 'contact',
+      data: { name: 'Karim Benali', did: 'did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH' }
+    })
+    await page.reload()
+    const testimony = page
+      .getByRole('region', { name: 'On going' })
+      .locator('article, li')
+      .filter({ hasText: 'Recommendation from Karim Benali' })
+      .first()
+    await testimony.getByRole('button', { name: /Demander une attestation/ }).click()
+    const dialog = page.getByRole('dialog', { name: 'Demander une attestation' })
+    await expect
+      .poll(() => dialog.getByLabel('Contact').locator('option:checked').textContent())
+      .toMatch(/Karim Benali/)
+    expect(await dialog.getByRole('textbox').last().inputValue()).toContain('transformé notre façon')
     expect(errors).toEqual([])
   })
 

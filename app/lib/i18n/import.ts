@@ -55,6 +55,9 @@ export const importFr = {
   'import.seeContacts': 'Voir les contacts',
   'import.error.where': 'Où',
   'import.moreWarnings': '… et {n} autre(s) remarque(s).',
+  'request.testimonyClaim': 'Recommandation professionnelle',
+  'request.testimonyDraft':
+    'Vous m’aviez recommandé(e) sur LinkedIn : « {words} ». Accepteriez-vous de le signer comme attestation sur Musette ?',
   'import.sources': 'Vos sources',
   'import.sourcesIntro': 'D’où viennent les éléments de votre Musette.',
   'import.sources.count': '{n} élément(s)',
@@ -121,6 +124,9 @@ export const importEn: { readonly [K in keyof typeof importFr]: string } = {
   'import.seeContacts': 'See contacts',
   'import.error.where': 'Where',
   'import.moreWarnings': '… and {n} more remark(s).',
+  'request.testimonyClaim': 'Professional recommendation',
+  'request.testimonyDraft':
+    'You recommended me on LinkedIn: “{words}”. Would you sign it as an attestation on Musette?',
   'import.sources': 'Your sources',
   'import.sourcesIntro': 'Where the items of your Musette come from.',
   'import.sources.count': '{n} item(s)',
