@@ -484,7 +484,7 @@ export class Api {
       json: reason ? { reason } : {}
     })
   }
-  async credentials(role?: 'received' | 'issued'): Promise<CredentialRecord[]> {
+  async credentials(role?: 'received' | 'issued' | 'imported'): Promise<CredentialRecord[]> {
     const qs = role ? `?role=${role}` : ''
     const res = await this.request<{ credentials: CredentialRecord[] }>('GET', `/api/credentials${qs}`)
     return res.credentials

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { strToU8, zipSync } from 'fflate'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { badge, vcJwt } from '../fixtures/import/credentials.ts'
 import { PNG, photoWithExif } from '../fixtures/import/images.ts'
 import { ROOT, type StartedNode } from '../integration/cli-node.ts'
 import { tempDir } from '../integration/helpers.ts'
@@ -190,5 +191,33 @@ describe('importing a LinkedIn export through the UI', () => {
       source: { name: 'Images' },
       data: { date: '2019-06-14', place: '47.21817, -1.55400' }
     })
+  })
+
+  it('imports an Open Badge with its verdict, and shows it among the imported credentials', async () => {
+    const page = await open()
+    await page.goto(`${node!.url}/import?format=credentials`)
+    const web = await vcJwt('Master Design', 'did:web:univ-nantes.fr')
+    const file = JSON.stringify([await badge('Animation d’ateliers'), web])
+    await page.getByLabel(/Fichier à importer/).setInputFiles({
+      name: 'badges.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(file)
+    })
+    const group = page.getByRole('group', { name: /Badges et attestations \(2\)/ })
+    await group.waitFor()
+    await group.getByText('signature vérifiée').waitFor()
+    await group.getByText('non vérifiable ici').waitFor()
+    await group
+      .getByText(/did:web:univ-nantes\.fr/)
+      .first()
+      .waitFor()
+    await page.getByRole('button', { name: 'Importer 2 élément(s)' }).click()
+    await page.getByText('Import terminé').waitFor()
+    await page.goto(`${node!.url}/attestations`)
+    const imported = page.getByRole('region', { name: 'Badges et attestations importés' })
+    const card = imported.getByRole('article', { name: 'Animation d’ateliers' })
+    await card.getByText('signature vérifiée').waitFor()
+    expect(await card.textContent()).toContain('La Fabrique du Quartier')
+    await imported.getByRole('article', { name: 'Master Design' }).getByText('non vérifiable ici').waitFor()
   })
 })

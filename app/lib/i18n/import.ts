@@ -58,6 +58,11 @@ export const importFr = {
   'request.testimonyClaim': 'Recommandation professionnelle',
   'request.testimonyDraft':
     'Vous m’aviez recommandé(e) sur LinkedIn : « {words} ». Accepteriez-vous de le signer comme attestation sur Musette ?',
+  'attest.imported': 'Badges et attestations importés',
+  'attest.importedHelp':
+    'Gagnés ailleurs (Open Badges, diplômes numériques…) et vérifiés à l’import : leur état dit ce qui a pu être vérifié sans réseau.',
+  'attest.importedEmpty': 'Aucun pour le moment.',
+  'attest.importedLink': 'Importer des badges',
   'import.sources': 'Vos sources',
   'import.sourcesIntro': 'D’où viennent les éléments de votre Musette.',
   'import.sources.count': '{n} élément(s)',
@@ -127,6 +132,11 @@ export const importEn: { readonly [K in keyof typeof importFr]: string } = {
   'request.testimonyClaim': 'Professional recommendation',
   'request.testimonyDraft':
     'You recommended me on LinkedIn: “{words}”. Would you sign it as an attestation on Musette?',
+  'attest.imported': 'Imported badges and credentials',
+  'attest.importedHelp':
+    'Earned elsewhere (Open Badges, digital diplomas…) and verified on import: their state says what could be checked without the network.',
+  'attest.importedEmpty': 'None yet.',
+  'attest.importedLink': 'Import badges',
   'import.sources': 'Your sources',
   'import.sourcesIntro': 'Where the items of your Musette come from.',
   'import.sources.count': '{n} item(s)',
