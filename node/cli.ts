@@ -1,11 +1,14 @@
 /**
- * The `musette` command line: init, start, status, id.
+ * The `musette` command line: init, start, status, id, backup, restore.
  * Exit codes: 0 ok, 1 failure, 2 misuse (bad flags), 3 the node is not running (status).
  */
 import './polyfills.ts'
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { existsSync, openAsBlob } from 'node:fs'
+import { open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Readable } from 'node:stream'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import {
   HomeError,
@@ -45,6 +48,8 @@ Commands:
   start     start your node and serve the UI (prints the URL to open)
   status    show whether your node runs, its peers and addresses
   id        print your DID and PeerId
+  backup    write an encrypted backup of your vault into a file
+  restore   restore a backup into an empty profile
 
 Options common to every command:
   --home DIR   profile directory (default: $MUSETTE_HOME, else ~/.musette)
@@ -76,7 +81,24 @@ Asks the running node for its status. Exit code 3 when it does not run.`,
   id: `Usage: musette id [--home DIR] [--passphrase-file FILE] [--json]
 
 Prints your DID and PeerId. They are stored encrypted: the running, unlocked node is asked, or the vault
-is opened with --passphrase-file when the node does not run.`
+is opened with --passphrase-file when the node does not run.`,
+  backup: `Usage: musette backup FILE [--home DIR] [--passphrase-file FILE]
+
+Writes the whole vault into FILE as one encrypted archive (a CAR file of the encrypted blocks and the
+wrapped keys): the same passphrase opens it, on this machine or another, with \`musette restore\` or the
+UI's first-start screen. FILE must not exist yet. When the node runs and is unlocked, it writes the archive
+and no passphrase is asked; otherwise the vault is opened with the passphrase.
+
+  --home DIR               profile directory
+  --passphrase-file FILE   file holding the passphrase (- for stdin); else $MUSETTE_PASSPHRASE, else a prompt`,
+  restore: `Usage: musette restore FILE [--home DIR] [--passphrase-file FILE]
+
+Restores the encrypted archive FILE into this profile, which must have no identity yet: same DID, same
+records, same history. Everything is checked (every block's hash, the passphrase, every record) before
+anything is written; a refused archive changes nothing. Works whether the node runs or not.
+
+  --home DIR               profile directory (a new one is created if it does not exist)
+  --passphrase-file FILE   the backup's passphrase (- for stdin); else $MUSETTE_PASSPHRASE, else a prompt`
 }
 
 const COMMON = {
@@ -84,17 +106,101 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' }
 } as const satisfies ParseArgsConfig['options']
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(
+type Values = Record<string, string | boolean | undefined>
+
+function parseAll(
   command: string,
   args: string[],
-  options: O
-) {
+  options: NonNullable<ParseArgsConfig['options']>
+): { values: Values; positionals: string[] } {
   try {
-    return parseArgs({ args, options: { ...COMMON, ...options }, strict: true, allowPositionals: false })
-      .values as Record<string, string | boolean | undefined>
+    const r = parseArgs({ args, options: { ...COMMON, ...options }, strict: true, allowPositionals: true })
+    return { values: r.values as Values, positionals: r.positionals }
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify.*$/, ''), command)
   }
+}
+
+function parse(command: string, args: string[], options: NonNullable<ParseArgsConfig['options']>): Values {
+  const { values, positionals } = parseAll(command, args, options)
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, command)
+  return values
+}
+
+/** Options and the one FILE argument of `backup` and `restore` (absolute; '' with --help). */
+function parseFile(command: string, args: string[]): { v: Values; file: string } {
+  const { values, positionals } = parseAll(command, args, { 'passphrase-file': { type: 'string' } })
+  if (values.help) return { v: values, file: '' }
+  if (positionals.length !== 1 || !positionals[0])
+    throw new UsageError(`give one FILE (musette ${command} FILE)`, command)
+  return { v: values, file: resolve(positionals[0]) }
+}
+
+/**
+ * The passphrase for `backup` and `restore`: --passphrase-file, else $MUSETTE_PASSPHRASE (for scripts),
+ * else typed at a prompt that does not echo it. Without a terminal and with neither, it is misuse.
+ */
+async function passphraseFor(command: string, file: string | boolean | undefined): Promise<string> {
+  if (typeof file === 'string') return readPassphraseFile(file)
+  const env = process.env.MUSETTE_PASSPHRASE
+  if (env) return env
+  if (process.stdin.isTTY && process.stderr.isTTY) return promptHidden('Passphrase: ')
+  throw new UsageError('no passphrase: give --passphrase-file FILE or set MUSETTE_PASSPHRASE', command)
+}
+
+function promptHidden(question: string): Promise<string> {
+  const stdin = process.stdin
+  process.stderr.write(question)
+  stdin.setRawMode(true)
+  stdin.setEncoding('utf8')
+  stdin.resume()
+  return new Promise((resolve) => {
+    let typed = ''
+    const finish = () => {
+      stdin.off('data', onData)
+      stdin.setRawMode(false)
+      stdin.pause()
+      process.stderr.write('\n')
+    }
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') {
+          finish()
+          resolve(typed)
+          return
+        }
+        if (ch === '\u0003') {
+          // Ctrl-C: raw mode swallows the signal, so leave as the shell expects
+          finish()
+          process.exit(130)
+        }
+        if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1)
+        else if (ch >= ' ') typed += ch
+      }
+    }
+    stdin.on('data', onData)
+  })
+}
+
+/** Write the chunks into FILE through FILE.part, renamed once complete: never a half-written archive. */
+async function writeWhole(file: string, chunks: AsyncIterable<Uint8Array>): Promise<number> {
+  const part = `${file}.part`
+  const fh = await open(part, 'wx', 0o600)
+  let bytes = 0
+  try {
+    for await (const chunk of chunks) {
+      await fh.write(chunk)
+      bytes += chunk.byteLength
+    }
+    await fh.sync()
+    await fh.close()
+  } catch (e) {
+    await fh.close().catch(() => undefined)
+    await rm(part, { force: true })
+    throw e
+  }
+  await rename(part, file)
+  return bytes
 }
 
 function port(value: string | boolean | undefined, flag: string, command: string): number | undefined {
@@ -246,15 +352,31 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function api(home: string, path: string): Promise<{ status: number; body: unknown } | undefined> {
+/** A request to the running node of this profile; undefined when none runs or it does not answer. */
+async function apiFetch(
+  home: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: Blob; timeoutMs?: number } = {}
+): Promise<Response | undefined> {
   const info = await readRunInfo(home)
   const token = await readToken(home)
   if (!info || !token || !isAlive(info.pid)) return undefined
   try {
-    const res = await fetch(info.apiUrl + path, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(5000)
+    return await fetch(info.apiUrl + path, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${token}`, ...init.headers },
+      body: init.body,
+      signal: AbortSignal.timeout(init.timeoutMs ?? 5000)
     })
+  } catch {
+    return undefined
+  }
+}
+
+async function api(home: string, path: string): Promise<{ status: number; body: unknown } | undefined> {
+  const res = await apiFetch(home, path)
+  if (!res) return undefined
+  try {
     return { status: res.status, body: await res.json() }
   } catch {
     return undefined
@@ -347,6 +469,122 @@ async function cmdId(args: string[]): Promise<number> {
   return 0
 }
 
+async function cmdBackup(args: string[]): Promise<number> {
+  const { v, file } = parseFile('backup', args)
+  if (v.help) return help('backup')
+  const home = resolveHome(v.home as string | undefined)
+  if (existsSync(file)) {
+    err(`musette: ${file} already exists: choose another name (nothing is overwritten)`)
+    return 1
+  }
+  const session = await api(home, '/api/session')
+  if (session) {
+    // the node holds the database: it writes the archive, and being unlocked, asks no passphrase
+    const s = session.body as { initialized: boolean; locked: boolean }
+    if (!s.initialized) {
+      err(`musette: ${home} has no identity yet: there is nothing to back up`)
+      return 1
+    }
+    if (s.locked) {
+      err('musette: the node runs and is locked: unlock it in the UI, then run `musette backup` again')
+      return 1
+    }
+    const res = await apiFetch(home, '/api/backup', { timeoutMs: 30 * 60_000 })
+    if (!res?.ok || !res.body) {
+      err(`musette: the node did not send the backup (${res ? `HTTP ${res.status}` : 'no answer'})`)
+      return 1
+    }
+    const bytes = await writeWhole(file, Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>))
+    out(`Backup written: ${file} (${bytes} bytes), by the running node`)
+    out('It opens only with your passphrase: keep both, in different places.')
+    return 0
+  }
+  if (!existsSync(paths(home).vault)) {
+    err(`musette: ${home} has no identity yet: there is nothing to back up`)
+    return 1
+  }
+  const passphrase = await passphraseFor('backup', v['passphrase-file'])
+  const { config } = await prepareHome(home)
+  const node = new MusetteNode({ home, config, network: false })
+  try {
+    await node.load()
+    if (node.state === 'uninitialized') {
+      err(`musette: ${home} has no identity yet: there is nothing to back up`)
+      return 1
+    }
+    // unlocking checks the passphrase: an archive its owner cannot open would be no backup
+    await node.unlock(passphrase)
+    const records = (await node.vault.list()).length
+    const bytes = await writeWhole(file, node.backupChunks())
+    out(`Backup written: ${file} (${bytes} bytes, ${records} records)`)
+    out('It opens only with your passphrase: keep both, in different places.')
+    return 0
+  } finally {
+    await node.stop()
+  }
+}
+
+async function cmdRestore(args: string[]): Promise<number> {
+  const { v, file } = parseFile('restore', args)
+  if (v.help) return help('restore')
+  const home = resolveHome(v.home as string | undefined)
+  const { MAX_BACKUP_BYTES, BackupError } = await import('./backup.ts')
+  if ((await stat(file)).size > MAX_BACKUP_BYTES) {
+    err(`musette: ${file} is too large for a backup (${MAX_BACKUP_BYTES / 1024 / 1024} MB at most)`)
+    return 1
+  }
+  const refused = (message: string) => {
+    err(`musette: ${file} not restored: ${message}`)
+    return 1
+  }
+  const session = await api(home, '/api/session')
+  if (session) {
+    if ((session.body as { initialized: boolean }).initialized)
+      return refused(`${home} already has an identity (a backup restores into an empty profile)`)
+    const passphrase = await passphraseFor('restore', v['passphrase-file'])
+    const res = await apiFetch(home, '/api/restore', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/vnd.ipld.car',
+        'x-musette-passphrase': encodeURIComponent(passphrase)
+      },
+      body: await openAsBlob(file),
+      timeoutMs: 30 * 60_000
+    })
+    if (!res) return refused('the node did not answer')
+    const body = (await res.json().catch(() => ({}))) as {
+      restored?: number
+      did?: string
+      error?: { message?: string }
+    }
+    if (!res.ok) return refused(body.error?.message ?? `HTTP ${res.status}`)
+    out(`Restored ${body.restored ?? 0} records from ${file} into the running node (${home})`)
+    out(`DID:    ${body.did ?? ''}`)
+    return 0
+  }
+  const { config } = await prepareHome(home)
+  const node = new MusetteNode({ home, config, network: false })
+  try {
+    await node.load()
+    if (node.state !== 'uninitialized')
+      return refused(`${home} already has an identity (a backup restores into an empty profile)`)
+    const passphrase = await passphraseFor('restore', v['passphrase-file'])
+    let restored: number
+    try {
+      restored = (await node.restoreBackup(await readFile(file), passphrase)).records
+    } catch (e) {
+      if (e instanceof BackupError) return refused(e.message)
+      throw e
+    }
+    out(`Restored ${restored} records from ${file} into ${home}`)
+    out(`DID:    ${node.identity?.did ?? ''}`)
+    out('Next: musette start (the same passphrase unlocks it)')
+    return 0
+  } finally {
+    await node.stop()
+  }
+}
+
 function help(command: keyof typeof HELP): number {
   out(HELP[command])
   return 0
@@ -376,6 +614,10 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdStatus(rest)
       case 'id':
         return await cmdId(rest)
+      case 'backup':
+        return await cmdBackup(rest)
+      case 'restore':
+        return await cmdRestore(rest)
       default:
         throw new UsageError(`unknown command "${command}"`)
     }
