@@ -17,6 +17,7 @@ import {
 } from '../credentials/status-list.ts'
 import { verifyCredential, verifyPresentation, type VerifyResult } from '../credentials/verify.ts'
 import { makePresentation } from './compose.ts'
+import { vaultOutboxStore } from './outbox-store.ts'
 import {
   attestProtocol,
   attestOutbox,
@@ -24,8 +25,7 @@ import {
   peerIdOfDid,
   presentProtocol,
   statusProtocol,
-  type Outbox,
-  type Pending
+  type Outbox
 } from '../protocols/index.ts'
 import type { StoredDataMap, VaultRecord } from './model/records.ts'
 import type { Identity } from './identity.ts'
@@ -132,11 +132,7 @@ export class Social {
       libp2p,
       onMessage: (message, { remoteDid }) => this.#onMessage(message, remoteDid)
     })
-    this.#outbox = attestOutbox(libp2p, {
-      list: async () => (await this.#vault.list('outbox')).map((r) => toPending(r)),
-      put: (p) => this.#putPending(p),
-      delete: (id) => this.#deletePending(id)
-    })
+    this.#outbox = attestOutbox(libp2p, vaultOutboxStore(init.vault, 'outbox', this.#now))
     this.#status = statusProtocol.status()({ libp2p, getList: (id) => this.#servedList(id) })
     this.#present = presentProtocol.present()({
       libp2p,
@@ -799,38 +795,6 @@ export class Social {
 
   // ——— the outbox's bookkeeping ———
 
-  async #putPending(p: Pending<AttestMessage>): Promise<void> {
-    const existing = (await this.#vault.list('outbox')).find(
-      (r) => (r.data as StoredDataMap['outbox']).messageId === p.id
-    )
-    const data = {
-      messageId: p.id,
-      to: p.toDid,
-      message: p.message as unknown as Record<string, unknown>,
-      attempts: p.attempts,
-      createdAt: p.createdAt,
-      nextAttemptAt: p.nextAttemptAt,
-      ...(p.lastError
-        ? { lastError: { name: p.lastError.name.slice(0, 100), message: p.lastError.message.slice(0, 500) } }
-        : {})
-    }
-    if (existing) await this.#vault.update(existing.id, data)
-    else
-      await this.#vault.put({
-        type: 'outbox',
-        data,
-        source: { kind: 'manual', at: this.#now().toISOString() }
-      })
-  }
-
-  async #deletePending(id: string): Promise<void> {
-    const existing = (await this.#vault.list('outbox')).find(
-      (r) => (r.data as StoredDataMap['outbox']).messageId === id
-    )
-    if (existing) await this.#vault.delete(existing.id)
-  }
-
-  /** An outbox message got through: a request we sent is now `sent`. */
   async #delivered(messageId: string): Promise<void> {
     const rec = await this.#attestationByRequest(messageId, 'out')
     if (rec && (rec.data as StoredDataMap['attestation']).state === 'pending')
@@ -842,18 +806,5 @@ export class Social {
     if (rec && (rec.data as StoredDataMap['attestation']).state === 'pending') {
       await this.#setState(rec, { state: 'failed', reason: reason.slice(0, 2000) })
     }
-  }
-}
-
-function toPending(r: AnyRecord): Pending<AttestMessage> {
-  const d = r.data as StoredDataMap['outbox']
-  return {
-    id: d.messageId,
-    toDid: d.to,
-    message: d.message as unknown as AttestMessage,
-    attempts: d.attempts,
-    createdAt: d.createdAt,
-    nextAttemptAt: d.nextAttemptAt,
-    ...(d.lastError ? { lastError: d.lastError } : {})
   }
 }

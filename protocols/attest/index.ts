@@ -11,7 +11,8 @@
 import { AttestProtocol } from './attest.ts'
 import type { Delivery, SendAttestOptions } from './attest.ts'
 import type { AttestMessage } from './schema.ts'
-import type { PeerTarget, ProtocolHost } from '../host.ts'
+import type { PeerTarget } from '../host.ts'
+import type { AckedComponents } from '../acked.ts'
 
 export interface AttestInit {
   /** Deadline of one message and its ack, in ms. @default TIMEOUT_MS (15 s) */
@@ -31,19 +32,9 @@ export interface AttestInit {
   rateLimit?: { capacity: number; refillPerSecond: number } | false
 }
 
-/** The inbox's verdict on a valid message: kept, already had, or refused with a code (UPPER_SNAKE_CASE). */
-export type InboxVerdict = 'accepted' | 'duplicate' | { reject: string }
+export type { InboxVerdict } from '../acked.ts'
 
-export interface AttestComponents {
-  libp2p: ProtocolHost
-  /** The node's inbox. A throw is answered `INTERNAL` (the sender will retry). */
-  onMessage(
-    message: AttestMessage,
-    context: { remoteDid: string; signal: AbortSignal }
-  ): Promise<InboxVerdict> | InboxVerdict
-  /** The current time in ms (rate limiting). @default Date.now */
-  now?(): number
-}
+export type AttestComponents = AckedComponents<AttestMessage>
 
 export interface AttestService {
   readonly protocol: string

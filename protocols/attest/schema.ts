@@ -94,18 +94,4 @@ export const NACK_CODES = [
   'INTERNAL'
 ] as const
 export type NackCode = (typeof NACK_CODES)[number]
-/** Codes worth retrying later; any other nack is final. */
-export const TRANSIENT_NACK_CODES: ReadonlySet<string> = new Set(['RATE_LIMITED', 'INTERNAL'])
-
-const code = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'a code is UPPER_SNAKE_CASE')
-
-export const Ack = z.strictObject({
-  type: z.literal('ack'),
-  id,
-  /** The receiver already had this message (a redelivery): nothing new happened. */
-  duplicate: z.boolean().optional()
-})
-export const Nack = z.strictObject({ type: z.literal('nack'), id: id.optional(), code })
-/** Receiver to sender, one per message. */
-export const Receipt = z.discriminatedUnion('type', [Ack, Nack])
-export type Receipt = z.infer<typeof Receipt>
+export { Ack, Nack, Receipt, TRANSIENT_NACK_CODES } from '../acked.ts'

@@ -11,17 +11,15 @@
  *    domain (injected `onPresentation`), and acks or nacks with a code.
  */
 import { setMaxListeners } from '@libp2p/interface'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { createJWT, decodeJWT, EdDSASigner, verifyJWT } from 'did-jwt'
 import { base64url } from 'multiformats/bases/base64'
 import { z } from 'zod'
-import { didKeyFromPublicKey } from '../../credentials/did-key.ts'
 import { deadline, messageStream, readMessage, translate, validate, writeMessage } from '../codec.ts'
 import { openStream, type PeerTarget, type ProtocolHost } from '../host.ts'
-import { COMPACT_JWT, didKeyResolver } from '../jwt.ts'
-import { didOfPeerId, peerIdOfDid } from '../peer.ts'
+import { didOfPeerId } from '../peer.ts'
+import { readRequest, signRequest, type RequestFailure, type RequestSpec } from '../signed-request.ts'
 import { didKey, text } from '../schema.ts'
 import type { Connection, Ed25519PrivateKey, Libp2p, Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 export const PRESENT_PROTOCOL = '/musette/present/1.0.0'
 export const REQUEST_JWT_TYP = 'musette-present+jwt'
@@ -57,7 +55,7 @@ export interface PresentationRequest {
   exp: number
 }
 
-export type RequestFailure = 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'TOO_LARGE' | 'WRONG_ISSUER'
+export type { RequestFailure }
 export type RequestResult =
   { ok: true; request: PresentationRequest } | { ok: false; reason: RequestFailure; message: string }
 
@@ -81,6 +79,15 @@ export class PresentationRefusedError extends Error {
   }
 }
 
+const SPEC: RequestSpec<z.infer<typeof RequestClaims>> = {
+  typ: REQUEST_JWT_TYP,
+  prefix: REQUEST_LINK_PREFIX,
+  maxTokenLength: MAX_REQUEST_TOKEN_LENGTH,
+  maxAddrs: 10,
+  claims: RequestClaims,
+  what: 'a presentation request'
+}
+
 /** Sign a presentation request with the verifier's key. */
 export async function createRequest(init: {
   privateKey: Ed25519PrivateKey
@@ -91,81 +98,28 @@ export async function createRequest(init: {
   ttlMs?: number
   now?: number
 }): Promise<{ token: string; link: string; challenge: string; exp: number }> {
-  const did = didKeyFromPublicKey(init.privateKey.publicKey.raw)
-  const peerId = peerIdOfDid(did).toString()
-  const addrs = [
-    ...new Set(
-      init.addrs.map((a) => {
-        const s = a.toString()
-        return s.endsWith(`/p2p/${peerId}`) ? s : `${s}/p2p/${peerId}`
-      })
-    )
-  ].slice(0, 10)
-  const now = Math.floor((init.now ?? Date.now()) / 1000)
-  const exp = now + Math.ceil((init.ttlMs ?? DEFAULT_REQUEST_TTL_MS) / 1000)
   const challenge = base64url.baseEncode(crypto.getRandomValues(new Uint8Array(24)))
-  const token = await createJWT(
-    { iat: now, exp, did, name: init.name, asks: init.asks, challenge, domain: init.domain, addrs },
-    { issuer: did, signer: EdDSASigner(init.privateKey.raw) },
-    { alg: 'EdDSA', typ: REQUEST_JWT_TYP as 'JWT' }
-  )
-  if (token.length > MAX_REQUEST_TOKEN_LENGTH) throw new RangeError('presentation request too large')
-  return { token, link: `${REQUEST_LINK_PREFIX}t=${token}`, challenge, exp }
+  const { token, link, exp } = await signRequest(SPEC, {
+    privateKey: init.privateKey,
+    addrs: init.addrs,
+    claims: { name: init.name, asks: init.asks, challenge, domain: init.domain },
+    ttlMs: init.ttlMs ?? DEFAULT_REQUEST_TTL_MS,
+    now: init.now
+  })
+  return { token, link, challenge, exp }
 }
 
 /** Check a presentation request (link or token). Never throws. */
 export async function parseRequest(text: string, options: { now?: number } = {}): Promise<RequestResult> {
-  const fail = (reason: RequestFailure, message: string): RequestResult => ({ ok: false, reason, message })
-  if (typeof text !== 'string') return fail('MALFORMED', 'a request is a string')
-  if (text.length > MAX_REQUEST_TOKEN_LENGTH + 64) return fail('TOO_LARGE', 'request over 4 KiB')
-  const t = text.trim()
-  const token = t.startsWith(REQUEST_LINK_PREFIX)
-    ? new URLSearchParams(t.slice(REQUEST_LINK_PREFIX.length)).get('t')
-    : t
-  if (!token || !COMPACT_JWT.test(token)) return fail('MALFORMED', 'no request token found')
-  let decoded: ReturnType<typeof decodeJWT>
-  try {
-    decoded = decodeJWT(token, false)
-  } catch (err) {
-    return fail('MALFORMED', `cannot decode the JWT: ${err instanceof Error ? err.message : String(err)}`)
-  }
-  if ((decoded.header as { typ?: unknown }).typ !== REQUEST_JWT_TYP || decoded.header.alg !== 'EdDSA') {
-    return fail('MALFORMED', `not a presentation request (typ ${REQUEST_JWT_TYP}, alg EdDSA)`)
-  }
-  const claims = RequestClaims.safeParse(decoded.payload)
-  if (!claims.success) {
-    const issue = claims.error.issues[0]
-    return fail('MALFORMED', `${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'invalid'}`)
-  }
-  const c = claims.data
-  if (c.iss !== c.did) return fail('WRONG_ISSUER', 'the issuer is not the request’s DID')
-  const peerId = peerIdOfDid(c.did).toString()
-  for (const a of c.addrs) {
-    let ok = false
-    try {
-      ok = multiaddr(a).toString().endsWith(`/p2p/${peerId}`)
-    } catch {
-      ok = false
-    }
-    // whoever answers at these addresses must hold the verifier's key (Noise proves it)
-    if (!ok) return fail('MALFORMED', 'an address is not the verifier’s')
-  }
-  const now = Math.floor((options.now ?? Date.now()) / 1000)
-  try {
-    await verifyJWT(token, {
-      resolver: didKeyResolver,
-      policies: { now, nbf: false, iat: false, exp: false, aud: false }
-    })
-  } catch (err) {
-    return fail('BAD_SIGNATURE', err instanceof Error ? err.message : String(err))
-  }
-  if (c.exp <= now) return fail('EXPIRED', `expired at ${new Date(c.exp * 1000).toISOString()}`)
+  const r = await readRequest(SPEC, text, options)
+  if (!r.ok) return r
+  const c = r.claims
   return {
     ok: true,
     request: {
-      token,
+      token: r.token,
       did: c.did,
-      peerId,
+      peerId: r.peerId,
       name: c.name,
       asks: c.asks,
       challenge: c.challenge,
