@@ -1,5 +1,6 @@
 /** The logic of `/musette/contact/1.0.0` (see index.ts for the exchange). */
 import { setMaxListeners } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
 import { deadline, messageStream, readMessage, translate, writeMessage } from '../codec.ts'
 import { InvalidMessageError, TimeoutError } from '../errors.ts'
 import { openStream } from '../host.ts'
@@ -9,7 +10,9 @@ import {
   CONTACT_PROTOCOL,
   INVITATION_TTL_MS,
   MAX_INBOUND_STREAMS,
+  MAX_INVITATION_ADDRS,
   MAX_MESSAGE_SIZE,
+  MAX_MULTIADDR_LENGTH,
   MAX_OUTBOUND_STREAMS,
   TIMEOUT_MS
 } from './constants.ts'
@@ -88,6 +91,15 @@ export class ContactProtocol implements ContactService {
     return created
   }
 
+  /** Our direct listen addresses, for the card an invitee sends (relayed ones change too often to keep). */
+  private listenAddrs(): string[] {
+    return this.components.libp2p
+      .getMultiaddrs()
+      .map((ma) => ma.toString())
+      .filter((a) => !a.includes('/p2p-circuit') && a.length <= MAX_MULTIADDR_LENGTH)
+      .slice(0, MAX_INVITATION_ADDRS)
+  }
+
   async acceptInvitation(text: string, options: AbortOptions = {}): Promise<Card> {
     const parsed = await parseInvitation(text, { now: this.now() })
     if (!parsed.ok) throw new InvalidInvitationError(parsed.message, parsed.reason)
@@ -107,7 +119,11 @@ export class ContactProtocol implements ContactService {
       const { name } = await this.components.profile()
       await writeMessage(
         lp,
-        { type: 'accept', invitation: invitation.token, card: { did: this.did, name } } satisfies Accept,
+        {
+          type: 'accept',
+          invitation: invitation.token,
+          card: { did: this.did, name, addrs: this.listenAddrs() }
+        } satisfies Accept,
         { signal, timeoutMs: this.timeoutMs }
       )
       const answer = await readMessage(lp, Answer, { signal, timeoutMs: this.timeoutMs })
@@ -176,8 +192,24 @@ export class ContactProtocol implements ContactService {
     // last, so a refused accept does not burn the invitation
     if (!(await this.components.nonceStore.take(parsed.invitation.nonce))) return reject('INVITATION_USED')
     try {
+      // the invitee's own addresses only: a card cannot point the inviter at someone else's
+      const addrs = (accept.card.addrs ?? []).filter((a) => {
+        try {
+          const ma = multiaddr(a)
+          const id = ma.getComponents().find((c) => c.name === 'p2p')?.value
+          return id === undefined || id === connection.remotePeer.toString()
+        } catch {
+          return false
+        }
+      })
       await this.components.onContact(
-        { did: remoteDid, name: accept.card.name, via: 'invitation', role: 'inviter' },
+        {
+          did: remoteDid,
+          name: accept.card.name,
+          via: 'invitation',
+          role: 'inviter',
+          ...(addrs.length ? { addrs } : {})
+        },
         { signal }
       )
       const { name } = await this.components.profile()

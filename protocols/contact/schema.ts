@@ -8,7 +8,12 @@ import {
   MAX_NAME_LENGTH
 } from './constants.ts'
 
-export const Card = z.strictObject({ did: didKey, name: text(MAX_NAME_LENGTH) })
+export const Card = z.strictObject({
+  did: didKey,
+  name: text(MAX_NAME_LENGTH),
+  /** Where the sender listens, so the other side can reach it later (the inviter knows none otherwise). */
+  addrs: z.array(z.string().min(1).max(MAX_MULTIADDR_LENGTH)).max(MAX_INVITATION_ADDRS).optional()
+})
 export type Card = z.infer<typeof Card>
 
 /** The invitee's first (and only) message. */
