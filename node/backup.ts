@@ -29,7 +29,14 @@ export const BACKUP_KIND = 'musette-backup'
 
 export class BackupError extends Error {
   constructor(
-    readonly code: 'MALFORMED' | 'TAMPERED' | 'NOT_A_BACKUP' | 'TOO_LARGE' | 'WRONG_PASSPHRASE' | 'NOT_EMPTY',
+    readonly code:
+      | 'MALFORMED'
+      | 'TAMPERED'
+      | 'NOT_A_BACKUP'
+      | 'TOO_LARGE'
+      | 'WRONG_PASSPHRASE'
+      | 'NOT_EMPTY'
+      | 'NO_RECOVERY',
     message: string,
     options?: { cause?: unknown }
   ) {

@@ -14,6 +14,9 @@ import type { Network } from './network/p2p.ts'
 import type { Social } from './social.ts'
 import type { Questionnaires } from './questionnaires.ts'
 import type { Companies } from './companies.ts'
+import type { Recovery } from './recovery.ts'
+import type { RecoveryRequestSession } from './recovery-request.ts'
+import type { BackupContents } from './backup.ts'
 
 export const VERSION = '0.1.0'
 /** After this many wrong passphrases in a row, unlock attempts are delayed (doubling, up to a minute). */
@@ -32,6 +35,7 @@ export interface NodeEvents {
   credential: [Record<string, unknown>]
   questionnaire: [Record<string, unknown>]
   company: [Record<string, unknown>]
+  recovery: [Record<string, unknown>]
 }
 
 export interface MusetteNodeInit {
@@ -55,6 +59,8 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   #social: Social | undefined
   #questionnaires: Questionnaires | undefined
   #companies: Companies | undefined
+  #recovery: Recovery | undefined
+  #recoveryRequest: RecoveryRequestSession | undefined
   #initialized = false
   #failures = 0
   #nextAttemptAt = 0
@@ -101,6 +107,16 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
     return this.#companies
   }
 
+  /** Social key recovery, the owner's and the trusted contacts' side; there while unlocked and online. */
+  get recovery(): Recovery | undefined {
+    return this.#recovery
+  }
+
+  /** A recovery through trusted contacts under way on this profile-less node (recovery-request.ts). */
+  get recoveryRequest(): RecoveryRequestSession | undefined {
+    return this.#recoveryRequest
+  }
+
   /** The unlocked vault; throws VaultError LOCKED otherwise. */
   get vault(): Vault {
     if (!this.#vault || this.#vault.locked) {
@@ -137,6 +153,7 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
       if (this.#initialized)
         throw new VaultError('ALREADY_INITIALIZED', 'this profile already has an identity')
       const identity = await createIdentity()
+      await this.#endRecoveryRequest()
       const stores = await this.#openStores()
       const vault = await Vault.create(
         stores,
@@ -254,6 +271,16 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
     })
     await companies.start()
     this.#companies = companies
+    const { Recovery } = await import('./recovery.ts')
+    const recovery = new Recovery({
+      vault: this.vault,
+      identity,
+      libp2p: network.libp2p,
+      events: { emit: (name, data) => this.emit(name, data) },
+      now: this.#init.now
+    })
+    await recovery.start()
+    this.#recovery = recovery
   }
 
   /** Forget every key, stop the network, close the stores. */
@@ -267,6 +294,10 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
   async #shutdown(): Promise<void> {
     clearInterval(this.#backupTimer)
     this.#backupTimer = undefined
+    await this.#endRecoveryRequest()
+    const recovery = this.#recovery
+    this.#recovery = undefined
+    if (recovery) await recovery.stop().catch(() => undefined)
     const companies = this.#companies
     this.#companies = undefined
     if (companies) await companies.stop().catch(() => undefined)
@@ -314,21 +345,83 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
     return this.#serial(async () => {
       if (this.#initialized)
         throw new VaultError('ALREADY_INITIALIZED', 'this profile already has an identity')
-      const { readBackup, verifyBackup, BackupError } = await import('./backup.ts')
+      const { readBackup } = await import('./backup.ts')
       const contents = await readBackup(bytes)
-      const { records, vault } = await verifyBackup(contents, passphrase)
-      vault.lock()
-      const stores = await this.#openStores()
-      if (!(await stores.isEmpty()))
-        throw new BackupError('NOT_EMPTY', 'this profile’s database is not empty')
-      await stores.load(contents.manifest.index, contents.blocks)
-      await stores.keyring.write(contents.manifest.keyring)
-      this.#initialized = true
-      return { records }
+      await this.#endRecoveryRequest()
+      return this.#restoreContents(contents, passphrase)
     }).then(async (r) => {
       await this.unlock(passphrase)
       return r
     })
+  }
+
+  /** Check a backup's every record with the passphrase, then write it into the empty stores (keyring last). */
+  async #restoreContents(contents: BackupContents, passphrase: string): Promise<{ records: number }> {
+    const { verifyBackup, BackupError } = await import('./backup.ts')
+    const { records, vault } = await verifyBackup(contents, passphrase)
+    vault.lock()
+    const stores = await this.#openStores()
+    if (!(await stores.isEmpty())) throw new BackupError('NOT_EMPTY', 'this profile’s database is not empty')
+    await stores.load(contents.manifest.index, contents.blocks)
+    await stores.keyring.write(contents.manifest.keyring)
+    this.#initialized = true
+    return { records }
+  }
+
+  /**
+   * Passphrase lost: start a recovery through trusted contacts from a backup (recovery-request.ts). Replaces
+   * a recovery already under way. Throws BackupError (NO_RECOVERY when the backup has no recovery set).
+   */
+  beginRecovery(bytes: Uint8Array, options: { ttlMs?: number } = {}): Promise<RecoveryRequestSession> {
+    return this.#serial(async () => {
+      if (this.#initialized)
+        throw new VaultError('ALREADY_INITIALIZED', 'this profile already has an identity')
+      await this.#endRecoveryRequest()
+      const { RecoveryRequestSession } = await import('./recovery-request.ts')
+      const session = await RecoveryRequestSession.begin({
+        bytes,
+        host: this.config.p2pHost,
+        port: this.config.p2pPort,
+        ttlMs: options.ttlMs,
+        now: this.#init.now,
+        onChange: () => this.emit('recovery', { op: 'request' })
+      })
+      this.#recoveryRequest = session
+      return session
+    })
+  }
+
+  /**
+   * With enough shares: rebuild the key, re-wrap the keyring under the new passphrase, restore the backup
+   * (every record checked first; nothing written on any refusal), stop the one-time node and unlock.
+   */
+  completeRecovery(passphrase: string): Promise<{ records: number }> {
+    return this.#serial(async () => {
+      const session = this.#recoveryRequest
+      if (!session) throw new VaultError('NOT_FOUND', 'no recovery under way')
+      if (this.#initialized)
+        throw new VaultError('ALREADY_INITIALIZED', 'this profile already has an identity')
+      const contents = await session.complete(passphrase)
+      const r = await this.#restoreContents(contents, passphrase)
+      this.#recoveryRequest = undefined
+      await session.stop()
+      return r
+    }).then(async (r) => {
+      await this.unlock(passphrase)
+      this.emit('recovery', { op: 'recovered' })
+      return r
+    })
+  }
+
+  cancelRecovery(): Promise<void> {
+    return this.#serial(() => this.#endRecoveryRequest())
+  }
+
+  /** Stop the one-time node of a recovery under way (its port is the network's). */
+  async #endRecoveryRequest(): Promise<void> {
+    const session = this.#recoveryRequest
+    this.#recoveryRequest = undefined
+    if (session) await session.stop().catch(() => undefined)
   }
 
   /** The vault as an encrypted CAR archive, streamed (node/backup.ts). */

@@ -64,6 +64,8 @@ class EventStream {
   attestationTick = $state(0)
   /** Bumped on every `credential` event (a credential received, issued or revoked). */
   credentialTick = $state(0)
+  /** Bumped on every `recovery` event (a share given, received, revoked; a set replaced). */
+  recoveryTick = $state(0)
   progress = $state<ImportProgress | null>(null)
 
   private controller: AbortController | null = null
@@ -142,6 +144,9 @@ class EventStream {
         break
       case 'credential':
         this.credentialTick++
+        break
+      case 'recovery':
+        this.recoveryTick++
         break
       case 'lock':
         session.lockedElsewhere()

@@ -36,13 +36,14 @@ export const BackupSettingsBody = z
   })
   .strict()
 
-const BACKUP_STATUS = {
+export const BACKUP_STATUS = {
   MALFORMED: 'BAD_REQUEST',
   TAMPERED: 'BAD_REQUEST',
   NOT_A_BACKUP: 'BAD_REQUEST',
   TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   WRONG_PASSPHRASE: 'WRONG_PASSPHRASE',
-  NOT_EMPTY: 'CONFLICT'
+  NOT_EMPTY: 'CONFLICT',
+  NO_RECOVERY: 'INVALID_STATE'
 } as const
 
 /** The person's own records (a source's import can only have brought these). */

@@ -18,7 +18,8 @@ const EVENTS: (keyof NodeEvents)[] = [
   'attestation',
   'credential',
   'questionnaire',
-  'company'
+  'company',
+  'recovery'
 ]
 
 export class EventHub {

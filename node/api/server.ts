@@ -46,6 +46,7 @@ import { questionnaireRoutes } from './questionnaire-routes.ts'
 import { companyRoutes } from './company-routes.ts'
 import { dataRoutes } from './data-routes.ts'
 import { importRoutes } from './import-routes.ts'
+import { recoveryRoutes } from './recovery-routes.ts'
 
 export interface ApiServerInit {
   node: MusetteNode
@@ -618,6 +619,7 @@ export class ApiServer {
       ...companyRoutes(node),
       ...dataRoutes(node),
       ...importRoutes(node),
+      ...recoveryRoutes(node),
       ...vcApiRoutes(node)
     ]
   }

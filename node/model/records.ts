@@ -489,6 +489,53 @@ export const CompanyMailData = z
   })
   .strict()
 
+/** Social key recovery, the owner's side: the set of trusted contacts who hold a share (docs/RECOVERY.md). */
+export const RecoverySetData = z
+  .object({
+    setId: z.string().regex(/^s[a-z2-7]{26}$/),
+    k: z.number().int().min(2).max(10),
+    n: z.number().int().min(2).max(10),
+    createdAt: z.iso.datetime(),
+    holders: z
+      .array(
+        z
+          .object({
+            did: Did,
+            name: short(),
+            contactId: RecordId.optional(),
+            index: z.number().int().min(1).max(10),
+            /** The share message's id in the outbox (its delivery updates `state`). */
+            messageId: Id,
+            state: z.enum(['pending', 'delivered', 'failed']),
+            at: z.iso.datetime().optional(),
+            error: z.string().max(500).optional()
+          })
+          .strict()
+      )
+      .min(2)
+      .max(10)
+  })
+  .strict()
+
+/** Social key recovery, a trusted contact's side: a share kept for someone, and to whom it was given. */
+export const RecoveryShareData = z
+  .object({
+    owner: Did,
+    ownerName: short(),
+    setId: z.string().regex(/^s[a-z2-7]{26}$/),
+    k: z.number().int().min(2).max(10),
+    n: z.number().int().min(2).max(10),
+    index: z.number().int().min(1).max(10),
+    /** The signed share, dag-cbor, exactly as the owner sent it. */
+    signed: Bytes(2048),
+    receivedAt: z.iso.datetime(),
+    releases: z
+      .array(z.object({ to: z.string().max(200), at: z.iso.datetime() }).strict())
+      .max(50)
+      .default([])
+  })
+  .strict()
+
 export const INTERNAL_TYPES = [
   'credential',
   'attestation',
@@ -505,7 +552,10 @@ export const INTERNAL_TYPES = [
   'announcement',
   'publication',
   'mute',
-  'companymail'
+  'companymail',
+  'recoveryset',
+  'recoveryshare',
+  'recoveryout'
 ] as const
 export const STORED_TYPES = [...RECORD_TYPES, ...INTERNAL_TYPES] as const
 /** Every type the vault stores: the person's records and the node's own. */
@@ -529,7 +579,10 @@ export const STORED_SCHEMAS = {
   announcement: AnnouncementRecordData,
   publication: PublicationData,
   mute: MuteData,
-  companymail: CompanyMailData
+  companymail: CompanyMailData,
+  recoveryset: RecoverySetData,
+  recoveryshare: RecoveryShareData,
+  recoveryout: OutboxData
 } as const
 
 export interface RecordDataMap {
@@ -559,6 +612,9 @@ export interface StoredDataMap extends RecordDataMap {
   publication: z.infer<typeof PublicationData>
   mute: z.infer<typeof MuteData>
   companymail: z.infer<typeof CompanyMailData>
+  recoveryset: z.infer<typeof RecoverySetData>
+  recoveryshare: z.infer<typeof RecoveryShareData>
+  recoveryout: z.infer<typeof OutboxData>
 }
 
 export function isRecordType(type: string): type is RecordType {

@@ -125,7 +125,16 @@ export function summarize(
       const d = data as StoredDataMap['statuslist']
       return clean({ ...base, title: d.listId })
     }
-    case 'outbox': {
+    case 'recoveryset': {
+      const d = data as StoredDataMap['recoveryset']
+      return clean({ ...base, title: d.setId })
+    }
+    case 'recoveryshare': {
+      const d = data as StoredDataMap['recoveryshare']
+      return clean({ ...base, title: d.ownerName, subtitle: d.setId })
+    }
+    case 'outbox':
+    case 'recoveryout': {
       const d = data as StoredDataMap['outbox']
       return clean({ ...base, title: d.messageId, subtitle: d.to })
     }

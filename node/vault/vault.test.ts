@@ -72,6 +72,42 @@ describe('vault', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
+  it('a recovery wrap: the keyring names the set in clear, a recovered key re-wraps it under a new passphrase', async () => {
+    const vault = await Vault.create(stores, nodeScrypt, 'la phrase perdue', secrets(), {
+      kdfParams: FAST_KDF
+    })
+    const rec = await vault.put({ type: 'experience', data: experience, source })
+    const kek = randomBytes(32)
+    const set = {
+      setId: 's' + 'a'.repeat(26),
+      k: 2,
+      n: 3,
+      commitment: randomBytes(32),
+      ownerTag: randomBytes(32)
+    }
+    expect(await vault.recovery()).toBeUndefined()
+    await vault.setRecovery({ ...set, kek })
+    const keyring = (await stores.keyring.read())!
+    expect(Vault.recoveryOf(keyring)).toEqual(set)
+    vault.lock()
+    // the wrong key opens nothing; the right one re-wraps under a new passphrase, the old one stops working
+    expect(
+      await codeOf(Vault.rewrapWithRecovery(keyring, randomBytes(32), 'nouvelle phrase', nodeScrypt))
+    ).toBe('CORRUPT')
+    const rewrapped = await Vault.rewrapWithRecovery(keyring, kek, 'nouvelle phrase', nodeScrypt)
+    expect(Vault.recoveryOf(rewrapped)).toEqual(set)
+    await stores.keyring.write(rewrapped)
+    expect(await codeOf(Vault.unlock(stores, nodeScrypt, 'la phrase perdue'))).toBe('WRONG_PASSPHRASE')
+    const again = await Vault.unlock(stores, nodeScrypt, 'nouvelle phrase')
+    expect((await again.get(rec.id))?.data).toMatchObject({ title: experience.title })
+    await again.setRecovery(null)
+    expect(await again.recovery()).toBeUndefined()
+    expect(await codeOf(Vault.rewrapWithRecovery((await stores.keyring.read())!, kek, 'x', nodeScrypt))).toBe(
+      'NOT_FOUND'
+    )
+    again.lock()
+  })
+
   it('creates, writes, locks and unlocks with the passphrase only', async () => {
     const s = secrets()
     const seed = s.identitySeed.slice()

@@ -132,9 +132,46 @@ const Keyring = z
       })
       .strict(),
     wrappedKey: z.string().max(200),
-    secrets: z.string().max(MAX_KEYRING_BYTES)
+    secrets: z.string().max(MAX_KEYRING_BYTES),
+    /**
+     * Social key recovery (docs/RECOVERY.md): the data key wrapped a second time, under a key derived from a
+     * recovery key split among trusted contacts; what identifies the set is in clear but secret-free.
+     */
+    recovery: z
+      .object({
+        setId: z.string().regex(/^s[a-z2-7]{26}$/),
+        k: z.number().int().min(2).max(10),
+        n: z.number().int().min(2).max(10),
+        commitment: z.string().max(100),
+        ownerTag: z.string().max(100),
+        wrappedKey: z.string().max(200)
+      })
+      .strict()
+      .optional()
   })
   .strict()
+type KeyringFile = z.infer<typeof Keyring>
+
+/** A keyring's recovery set, as a backup shows it before anything is unlocked. */
+export interface KeyringRecovery {
+  setId: string
+  k: number
+  n: number
+  commitment: Uint8Array
+  ownerTag: Uint8Array
+}
+
+function parseKeyring(bytes: Uint8Array | undefined): KeyringFile {
+  if (bytes === undefined) throw new VaultError('NOT_INITIALIZED', 'no vault here yet')
+  if (bytes.length > MAX_KEYRING_BYTES) throw new VaultError('CORRUPT', 'the keyring is too large')
+  try {
+    return Keyring.parse(JSON.parse(new TextDecoder().decode(bytes)))
+  } catch (err) {
+    throw new VaultError('CORRUPT', 'the keyring is unreadable', { cause: err })
+  }
+}
+
+const encodeKeyring = (k: KeyringFile): Uint8Array => new TextEncoder().encode(JSON.stringify(k, null, 2))
 
 interface IndexEntry {
   /** The record's key. */
@@ -186,6 +223,7 @@ const StoredRecord = z.object({
 
 const AAD_DATA_KEY = aadOf('musette/vault/v1/data-key')
 const AAD_SECRETS = aadOf('musette/vault/v1/secrets')
+const aadRecovery = (setId: string) => aadOf(`musette/vault/v1/recovery-key/${setId}`)
 const aadIndex = (id: string) => aadOf(`musette/vault/v1/index/${id}`)
 const aadRecord = (id: string) => aadOf(`musette/vault/v1/record/${id}`)
 const aadBlob = (id: string) => aadOf(`musette/vault/v1/blob/${id}`)
@@ -324,8 +362,81 @@ export class Vault {
       secrets: b64(aead.seal(dataKey, dagCbor.encode(plain(secrets)), AAD_SECRETS))
     }
     kek.fill(0)
-    await stores.keyring.write(new TextEncoder().encode(JSON.stringify(keyring, null, 2)))
+    await stores.keyring.write(encodeKeyring(keyring as KeyringFile))
     return new Vault(stores, dataKey, secrets, options)
+  }
+
+  /** The recovery set a keyring names (read without any key), or undefined. Throws CORRUPT. */
+  static recoveryOf(keyringBytes: Uint8Array): KeyringRecovery | undefined {
+    const r = parseKeyring(keyringBytes).recovery
+    if (!r) return undefined
+    return { setId: r.setId, k: r.k, n: r.n, commitment: unb64(r.commitment), ownerTag: unb64(r.ownerTag) }
+  }
+
+  /**
+   * A keyring reopened with its recovery key instead of the forgotten passphrase: the data key is unwrapped
+   * with `kek` (derived from the recovered key) and wrapped again under `passphrase`, with a new salt; the
+   * sealed secrets and the recovery set are kept as they are. Throws CORRUPT when `kek` does not open it.
+   */
+  static async rewrapWithRecovery(
+    keyringBytes: Uint8Array,
+    kek: Uint8Array,
+    passphrase: string,
+    kdf: Kdf,
+    options: { aead?: Aead } = {}
+  ): Promise<Uint8Array> {
+    const aead = options.aead ?? nobleAead
+    const keyring = parseKeyring(keyringBytes)
+    const r = keyring.recovery
+    if (!r) throw new VaultError('NOT_FOUND', 'this keyring has no recovery set')
+    let dataKey: Uint8Array
+    try {
+      dataKey = aead.open(kek, unb64(r.wrappedKey), aadRecovery(r.setId))
+    } catch (err) {
+      throw new VaultError('CORRUPT', 'the recovered key does not open this keyring', { cause: err })
+    }
+    const salt = randomBytes(16)
+    const newKek = await kdf(passphrase, { ...keyring.kdf, salt })
+    const out: KeyringFile = {
+      ...keyring,
+      kdf: { ...keyring.kdf, salt: b64(salt) },
+      wrappedKey: b64(aead.seal(newKek, dataKey, AAD_DATA_KEY))
+    }
+    newKek.fill(0)
+    dataKey.fill(0)
+    return encodeKeyring(out)
+  }
+
+  /**
+   * Set (or, with null, remove) the keyring's recovery set: the data key wrapped under `kek` (derived from the
+   * recovery key by the caller, who then forgets both). Written atomically; every later backup carries it.
+   */
+  async setRecovery(set: (KeyringRecovery & { kek: Uint8Array }) | null): Promise<void> {
+    this.#key()
+    await this.#exclusive(async () => {
+      const keyring = parseKeyring(await this.#stores.keyring.read())
+      const dataKey = this.#key()
+      if (set === null) {
+        delete keyring.recovery
+      } else {
+        keyring.recovery = {
+          setId: set.setId,
+          k: set.k,
+          n: set.n,
+          commitment: b64(set.commitment),
+          ownerTag: b64(set.ownerTag),
+          wrappedKey: b64(this.#aead.seal(set.kek, dataKey, aadRecovery(set.setId)))
+        }
+      }
+      await this.#stores.keyring.write(encodeKeyring(keyring))
+    })
+  }
+
+  /** The recovery set of this vault's keyring, if any. */
+  async recovery(): Promise<KeyringRecovery | undefined> {
+    this.#key()
+    const bytes = await this.#stores.keyring.read()
+    return bytes ? Vault.recoveryOf(bytes) : undefined
   }
 
   /** Open an existing vault with its passphrase; loads the index into memory. */
@@ -336,15 +447,7 @@ export class Vault {
     options: VaultOptions = {}
   ): Promise<Vault> {
     const aead = options.aead ?? nobleAead
-    const bytes = await stores.keyring.read()
-    if (bytes === undefined) throw new VaultError('NOT_INITIALIZED', 'no vault here yet')
-    if (bytes.length > MAX_KEYRING_BYTES) throw new VaultError('CORRUPT', 'the keyring is too large')
-    let keyring: z.infer<typeof Keyring>
-    try {
-      keyring = Keyring.parse(JSON.parse(new TextDecoder().decode(bytes)))
-    } catch (err) {
-      throw new VaultError('CORRUPT', 'the keyring is unreadable', { cause: err })
-    }
+    const keyring = parseKeyring(await stores.keyring.read())
     // Read the sealed index while scrypt runs on libuv's thread pool.
     const [kek, sealedEntries] = await Promise.all([
       kdf(passphrase, { ...keyring.kdf, salt: unb64(keyring.kdf.salt) }),

@@ -135,3 +135,14 @@ export async function startWithIdentity(
   if (r.status !== 201) throw new Error(`identity: ${r.status} ${r.body}`)
   return t
 }
+
+/** Poll `fn` every 100 ms until it returns something other than undefined; throws after `ms`. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v !== undefined) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
