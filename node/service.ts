@@ -25,7 +25,8 @@ export const FREE_UNLOCK_ATTEMPTS = 5
 export type NodeState = 'uninitialized' | 'locked' | 'unlocked'
 
 export interface NodeEvents {
-  record: [{ op: 'put' | 'delete'; id: string; type: string }]
+  /** One record written or deleted; a bulk write of more than 100 says so once (`id: '*'`, with `count`). */
+  record: [{ op: 'put' | 'delete'; id: string; type: string; count?: number }]
   lock: [Record<string, never>]
   unlock: [Record<string, never>]
   peer: [{ op: 'connect' | 'disconnect'; peerId: string }]
@@ -472,6 +473,32 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
       if (this.state === 'unlocked') void this.backupNow().catch(() => undefined)
     }, every)
     this.#backupTimer.unref?.()
+  }
+
+  /**
+   * `import.progress` events for a long write, at most one every 100 ms or whole per cent (and always the
+   * last): a 26,000-row import would otherwise send 26,000 events to every open page.
+   */
+  progressReporter(): (done: number, total: number) => void {
+    let lastAt = 0
+    let lastPercent = -1
+    return (done, total) => {
+      const now = Date.now()
+      const percent = Math.floor((done * 100) / Math.max(1, total))
+      if (done < total && percent === lastPercent && now - lastAt < 100) return
+      lastAt = now
+      lastPercent = percent
+      this.emit('import.progress', { done, total })
+    }
+  }
+
+  /** `record` events for records written at once: one each, or past 100 a single one for all. */
+  announceRecords(records: ReadonlyArray<{ id: string; type: string }>): void {
+    if (records.length > 100) {
+      this.emit('record', { op: 'put', id: '*', type: '*', count: records.length })
+      return
+    }
+    for (const r of records) this.emit('record', { op: 'put', id: r.id, type: r.type })
   }
 
   /** Stop everything (process exit). */

@@ -19,7 +19,7 @@ import { planIcalendar, type EventItem } from '../importers/icalendar.ts'
 import { planCredentials, type CredentialItem } from '../importers/credentials.ts'
 import { MAX_BATCH_BYTES, MAX_IMAGES, planImage, sha256Hex, type ImageItem } from '../importers/images.ts'
 import { isRecordType, MAX_MEDIA_BYTES, parseRecordData, type VaultRecord } from '../model/records.ts'
-import { ApiError, readBody, readJson, sendJson } from './http.ts'
+import { ApiError, readBody, readJson, sendJson, sendJsonWithArray } from './http.ts'
 import type { Route } from './server.ts'
 import type { MusetteNode } from '../service.ts'
 
@@ -135,7 +135,7 @@ export function importRoutes(node: MusetteNode): Route[] {
       sweep()
       const token = randomBytes(16).toString('hex')
       pending.set(token, { format, name, items: result.items, at: Date.now() })
-      sendJson(res, 200, { ...result, items, token, source: label })
+      await sendJsonWithArray(res, 200, { ...result, token, source: label }, 'items', items)
     }
   })
 
@@ -191,9 +191,10 @@ export function importRoutes(node: MusetteNode): Route[] {
       const at = new Date().toISOString()
       const chosen = [...new Set(body.keys)].map((k) => byKey.get(k)!)
       const total = chosen.length + merges.length
+      const progress = node.progressReporter()
       const records = await node.vault.putMany(
         chosen.map((i) => ({ type: i.type, data: i.data, source: { kind: 'import', name: label, at } })),
-        (done) => node.emit('import.progress', { done, total })
+        (done) => progress(done, total)
       )
       let merged = 0
       for (const m of merges) {
@@ -203,10 +204,11 @@ export function importRoutes(node: MusetteNode): Route[] {
           merged++
           node.emit('record', { op: 'put', id: r.id, type: r.type })
         }
-        node.emit('import.progress', { done: chosen.length + merged, total })
+        progress(chosen.length + merged, total)
       }
+      progress(total, total)
       pending.delete(body.token)
-      for (const r of records) node.emit('record', { op: 'put', id: r.id, type: r.type })
+      node.announceRecords(records)
       sendJson(res, 200, {
         imported: records.length,
         merged,
@@ -312,10 +314,10 @@ export function importRoutes(node: MusetteNode): Route[] {
             const { size: _size, ...meta } = i.data
             return { bytes: i.bytes, meta, source: { kind: 'import' as const, name: 'Images', at } }
           }),
-          (done, total) => node.emit('import.progress', { done, total })
+          node.progressReporter()
         )
         batches.delete(body.token)
-        for (const r of records) node.emit('record', { op: 'put', id: r.id, type: r.type })
+        node.announceRecords(records)
         sendJson(res, 200, {
           imported: records.length,
           merged: 0,

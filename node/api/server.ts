@@ -587,9 +587,9 @@ export class ApiServer {
           const chosen = [...new Set(body.keys)].map((k) => byKey.get(k)!)
           const records = await node.vault.putMany(
             chosen.map((i) => ({ type: i.type, data: i.data, source: src('import', 'JSON Resume') })),
-            (done, total) => node.emit('import.progress', { done, total })
+            node.progressReporter()
           )
-          for (const r of records) emitPut(r)
+          node.announceRecords(records)
           sendJson(res, 200, { imported: records.length, ids: records.map((r) => r.id) })
         }
       },
