@@ -49,7 +49,8 @@ export interface RecoveryRequestView {
 }
 
 export class RecoveryRequestSession {
-  readonly #contents: BackupContents
+  /** A backup to reopen, or only the keyring of this profile (a locked vault whose passphrase is lost). */
+  readonly #contents: BackupContents | { manifest: { keyring: Uint8Array } }
   readonly #block: KeyringRecovery
   readonly #host: EphemeralHost
   readonly #protocol: AckedProtocol<RecoveryMessage>
@@ -63,7 +64,7 @@ export class RecoveryRequestSession {
   readonly #now: () => Date
 
   private constructor(init: {
-    contents: BackupContents
+    contents: BackupContents | { manifest: { keyring: Uint8Array } }
     block: KeyringRecovery
     host: EphemeralHost
     token: string
@@ -93,14 +94,18 @@ export class RecoveryRequestSession {
    * the request. Throws BackupError (not a backup, tampered; NO_RECOVERY when it has no set).
    */
   static async begin(init: {
-    bytes: Uint8Array
+    /** A backup (CAR bytes), or the keyring of this profile's own locked vault. */
+    bytes?: Uint8Array
+    keyring?: Uint8Array
     host?: string
     port?: number
     ttlMs?: number
     onChange?: () => void
     now?: () => Date
   }): Promise<RecoveryRequestSession> {
-    const contents = await readBackup(init.bytes)
+    const contents = init.bytes
+      ? await readBackup(init.bytes)
+      : { manifest: { keyring: init.keyring ?? new Uint8Array() } }
     let block: KeyringRecovery | undefined
     try {
       block = Vault.recoveryOf(contents.manifest.keyring)
@@ -110,7 +115,9 @@ export class RecoveryRequestSession {
     if (!block)
       throw new BackupError(
         'NO_RECOVERY',
-        'this backup was made before recovery through your contacts was set up: only its passphrase opens it'
+        init.bytes
+          ? 'this backup was made before recovery through your contacts was set up: only its passphrase opens it'
+          : 'recovery through your contacts was not set up for this vault: only its passphrase opens it'
       )
     const now = init.now ?? (() => new Date())
     const host = await startEphemeralHost({ host: init.host, port: init.port })
@@ -209,7 +216,23 @@ export class RecoveryRequestSession {
    * re-wrapped under the new passphrase. Throws RecoveryError (NOT_ENOUGH_SHARES, COMMITMENT_MISMATCH…) or
    * BackupError TAMPERED (the key does not open the archive); nothing is written here.
    */
+  /** Whether this recovery reopens the profile's own vault (no backup given). */
+  get local(): boolean {
+    return !('blocks' in this.#contents)
+  }
+
+  /** {@link complete} for the profile's own vault: its keyring re-wrapped under the new passphrase. */
+  async completeKeyring(passphrase: string): Promise<Uint8Array> {
+    return this.#rewrap(passphrase)
+  }
+
   async complete(passphrase: string): Promise<BackupContents> {
+    if (!('blocks' in this.#contents)) throw new RangeError('no backup in this recovery')
+    const keyring = await this.#rewrap(passphrase)
+    return { ...this.#contents, manifest: { ...this.#contents.manifest, keyring } }
+  }
+
+  async #rewrap(passphrase: string): Promise<Uint8Array> {
     const shares = [...this.#shares.values()].map((s) => s.share)
     const secret = await recoveryProtocol.combineShares(shares, this.#block)
     const kek = recoveryProtocol.recoveryKek(secret, this.#block.setId)
@@ -224,7 +247,7 @@ export class RecoveryRequestSession {
     } finally {
       kek.fill(0)
     }
-    return { ...this.#contents, manifest: { ...this.#contents.manifest, keyring } }
+    return keyring
   }
 
   async stop(): Promise<void> {

@@ -108,7 +108,8 @@ export class Recovery {
     this.#now = init.now ?? (() => new Date())
     this.#protocol = recoveryProtocol.recovery()({
       libp2p: init.libp2p,
-      onMessage: (message, { remoteDid }) => this.#onMessage(message, remoteDid)
+      // one message at a time: a revocation and the next set's share often arrive together
+      onMessage: (message, { remoteDid }) => this.#serial(() => this.#onMessage(message, remoteDid))
     })
     this.#outbox = new Outbox<RecoveryMessage>({
       libp2p: init.libp2p,
@@ -397,7 +398,9 @@ export class Recovery {
       (s) => (s.data as StoredDataMap['recoveryshare']).owner === remoteDid
     )
     if (message.type === 'revoke') {
-      const gone = shares.filter((s) => (s.data as StoredDataMap['recoveryshare']).setId === message.setId)
+      const gone = shares.filter(
+        (s) => (s.data as StoredDataMap['recoveryshare']).setId === message.setId && this.#vault.has(s.id)
+      )
       if (gone.length) {
         await this.#vault.deleteMany(gone.map((s) => s.id))
         this.#events.emit('recovery', { op: 'revoked' })
@@ -435,7 +438,8 @@ export class Recovery {
       source: { kind: 'peer', at, name: (contact.data as StoredDataMap['contact']).name.slice(0, 200) }
     })
     // one set per owner: a newer set replaces the shares of older ones (whose revoke may come later)
-    if (shares.length) await this.#vault.deleteMany(shares.map((s) => s.id))
+    const older = shares.map((s) => s.id).filter((id) => this.#vault.has(id))
+    if (older.length) await this.#vault.deleteMany(older)
     this.#events.emit('recovery', { op: 'received' })
     return 'accepted'
   }

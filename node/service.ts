@@ -373,14 +373,24 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
    * Passphrase lost: start a recovery through trusted contacts from a backup (recovery-request.ts). Replaces
    * a recovery already under way. Throws BackupError (NO_RECOVERY when the backup has no recovery set).
    */
-  beginRecovery(bytes: Uint8Array, options: { ttlMs?: number } = {}): Promise<RecoveryRequestSession> {
+  beginRecovery(
+    bytes: Uint8Array | undefined,
+    options: { ttlMs?: number } = {}
+  ): Promise<RecoveryRequestSession> {
     return this.#serial(async () => {
-      if (this.#initialized)
+      // a backup goes into an empty profile; without one, it is this profile's own locked vault
+      if (bytes && this.#initialized)
         throw new VaultError('ALREADY_INITIALIZED', 'this profile already has an identity')
+      if (!bytes && this.state !== 'locked')
+        throw new VaultError(
+          this.#initialized ? 'CONFLICT' : 'NOT_INITIALIZED',
+          this.#initialized ? 'the vault is open: nothing to recover' : 'give the backup to recover'
+        )
       await this.#endRecoveryRequest()
+      const keyring = bytes ? undefined : await fileKeyring(`${paths(this.home).vault}/keyring.json`).read()
       const { RecoveryRequestSession } = await import('./recovery-request.ts')
       const session = await RecoveryRequestSession.begin({
-        bytes,
+        ...(bytes ? { bytes } : { keyring }),
         host: this.config.p2pHost,
         port: this.config.p2pPort,
         ttlMs: options.ttlMs,
@@ -400,6 +410,27 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
     return this.#serial(async () => {
       const session = this.#recoveryRequest
       if (!session) throw new VaultError('NOT_FOUND', 'no recovery under way')
+      if (session.local) {
+        if (this.state !== 'locked') throw new VaultError('CONFLICT', 'the vault is not locked')
+        const keyring = await session.completeKeyring(passphrase)
+        // the new keyring must open this vault before it replaces the old one on disk
+        const stores = await this.#openStores()
+        const check = await Vault.unlock(
+          { ...stores, keyring: { read: async () => keyring, write: async () => undefined } },
+          nodeScrypt,
+          passphrase,
+          { aead: nativeAead }
+        )
+        const records = check.size
+        check.lock()
+        await stores.keyring.write(keyring)
+        this.#recoveryRequest = undefined
+        await session.stop()
+        // k contacts vouched for this: earlier wrong passphrases no longer delay the unlock
+        this.#failures = 0
+        this.#nextAttemptAt = 0
+        return { records }
+      }
       if (this.#initialized)
         throw new VaultError('ALREADY_INITIALIZED', 'this profile already has an identity')
       const contents = await session.complete(passphrase)

@@ -57,6 +57,30 @@ describe('Outbox', () => {
     await outbox.stop()
   })
 
+  it('when the peer connects during a slow failing attempt, tries again as soon as that attempt ends', async () => {
+    const bob = await peer()
+    let online = false
+    let release: (() => void) | undefined
+    const { outbox, events, connect } = setup(
+      async (_peer, message): Promise<Delivery> => {
+        if (online) return { id: message.id, status: 'accepted' }
+        // a dial to where the peer was, slow to fail
+        await new Promise<void>((r) => (release = r))
+        throw new PeerUnreachableError('offline')
+      },
+      { baseDelayMs: 60_000 }
+    )
+    await outbox.start()
+    await outbox.enqueue({ id: 'm1' }, bob.did)
+    await until(() => release !== undefined)
+    online = true
+    connect(bob.peerId) // the attempt in flight still waits for its dial
+    release!()
+    await until(() => events.some(([t]) => t === 'delivered'))
+    expect(events.map(([t]) => t)).toEqual(['attempt-failed', 'delivered'])
+    await outbox.stop()
+  })
+
   it('tries again at once when the peer connects, and counts `duplicate` as delivered', async () => {
     const bob = await peer()
     let online = false

@@ -118,6 +118,8 @@ export class Outbox<M extends { id: string } = AttestMessage> extends EventTarge
   private readonly jitter: number
   private readonly now: () => number
   private readonly inflight = new Map<string, Promise<void>>()
+  /** Entries to try again as soon as their attempt in flight ends (their peer connected meanwhile). */
+  private readonly again = new Set<string>()
   private controller = new AbortController()
   private timer: ReturnType<typeof setTimeout> | undefined
   private started = false
@@ -186,7 +188,7 @@ export class Outbox<M extends { id: string } = AttestMessage> extends EventTarge
     const entries = (await this.components.store.list()).filter((p) =>
       toDid == null ? p.nextAttemptAt <= now : p.toDid === toDid
     )
-    for (const p of entries) this.attempt(p)
+    for (const p of entries) this.attempt(p, toDid != null)
     await Promise.allSettled(entries.map((p) => this.inflight.get(p.id)))
     await this.schedule()
   }
@@ -207,10 +209,28 @@ export class Outbox<M extends { id: string } = AttestMessage> extends EventTarge
     this.flush(did).catch(() => {}) // attempts report through events; a store failure waits for the timer
   }
 
-  /** One attempt per entry at a time; never rejects. */
-  private attempt(pending: Pending<M>): void {
-    if (!this.started || this.inflight.has(pending.id)) return
-    const run = this.deliver(pending).finally(() => this.inflight.delete(pending.id))
+  /**
+   * One attempt per entry at a time; never rejects. With `retryIfBusy` (the peer just connected), an entry
+   * whose attempt is still in flight — a dial to where the peer was, which may take seconds to fail — is
+   * tried again as soon as that attempt ends, rather than after its backoff.
+   */
+  private attempt(pending: Pending<M>, retryIfBusy = false): void {
+    if (!this.started) return
+    if (this.inflight.has(pending.id)) {
+      if (retryIfBusy) this.again.add(pending.id)
+      return
+    }
+    const run = this.deliver(pending).finally(() => {
+      this.inflight.delete(pending.id)
+      if (!this.again.delete(pending.id) || !this.started) return
+      void this.components.store
+        .list()
+        .then((entries) => {
+          const current = entries.find((p) => p.id === pending.id)
+          if (current) this.attempt(current)
+        })
+        .catch(() => {})
+    })
     this.inflight.set(pending.id, run)
   }
 

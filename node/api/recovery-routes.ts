@@ -147,15 +147,18 @@ export function recoveryRoutes(node: MusetteNode): Route[] {
       method: 'POST',
       path: '/api/recovery/request',
       summary:
-        'Passphrase lost: open a backup (body: the CAR file) on this empty profile and ask its trusted contacts for their shares',
+        'Passphrase lost: ask the trusted contacts for their shares, to reopen a backup (body: the CAR file) on this empty profile, or this locked vault (no body)',
       auth: true,
       bodyType: 'application/vnd.ipld.car',
       handler: async ({ req, res }) => {
-        if (node.state !== 'uninitialized')
-          throw new ApiError('ALREADY_INITIALIZED', 'this profile already has an identity')
+        if (node.state === 'unlocked') throw new ApiError('CONFLICT', 'the vault is open: nothing to recover')
         const bytes = await readBody(req, MAX_BACKUP_BYTES)
-        const s = await call(() => node.beginRecovery(bytes))
-        sendJson(res, 201, s.view())
+        if (node.state === 'uninitialized' && bytes.byteLength === 0)
+          throw new ApiError('VALIDATION_FAILED', 'give the backup to recover (the CAR file as the body)')
+        if (node.state === 'locked' && bytes.byteLength > 0)
+          throw new ApiError('ALREADY_INITIALIZED', 'this profile has its vault: recover it without a backup')
+        const s = await call(() => node.beginRecovery(bytes.byteLength > 0 ? bytes : undefined))
+        sendJson(res, 201, { ...s.view(), local: s.local })
       }
     },
     {
@@ -163,7 +166,10 @@ export function recoveryRoutes(node: MusetteNode): Route[] {
       path: '/api/recovery/request',
       summary: 'The recovery under way: the request’s link and QR code, the shares received and refused',
       auth: true,
-      handler: ({ res }) => sendJson(res, 200, session().view())
+      handler: ({ res }) => {
+        const s = session()
+        sendJson(res, 200, { ...s.view(), local: s.local })
+      }
     },
     {
       method: 'POST',

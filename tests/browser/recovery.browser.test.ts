@@ -149,6 +149,31 @@ describe('recovery through trusted contacts, in the UI', () => {
     expect(errors).toEqual([])
   })
 
+  it('on her own machine, locked out: from the unlock screen, without a backup', async () => {
+    await callApi(emilie!, '/api/lock', {})
+    const page = await (
+      await browser!.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
+    ).newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(`${emilie!.url}/#token=${emilie!.token}`)
+    const card = page.getByRole('region', { name: 'Phrase secrète oubliée ?' })
+    await card.getByText('ils peuvent ensemble vous rendre l’accès à ce coffre').waitFor()
+    await card.getByRole('button', { name: 'Retrouver l’accès grâce à mes proches' }).click()
+    const link = await card.getByLabel('Lien de la demande', { exact: true }).inputValue()
+    // the passphrase form steps aside while the recovery is under way
+    expect(await page.getByLabel('Phrase secrète', { exact: true }).count()).toBe(0)
+    for (const k of [keepers[0]!, keepers[2]!])
+      await callApi(k, '/api/recovery/release', { request: link, confirmed: true })
+    await card.getByText('2 part(s) reçue(s) sur 2').waitFor({ timeout: 10_000 })
+    await card.getByLabel('Nouvelle phrase secrète').fill('retrouvée grâce à Karim et Inès')
+    await card.getByLabel('Confirmez-la').fill('retrouvée grâce à Karim et Inès')
+    await shot(page, 'local-ready')
+    await card.getByRole('button', { name: 'Rouvrir mon coffre' }).click()
+    await page.getByRole('heading', { name: 'Identités', level: 1 }).waitFor({ timeout: 30_000 })
+    expect(errors).toEqual([])
+  })
+
   it('reads well in English at phone width; a backup without a set says why', async () => {
     const page = await (
       await browser!.newContext({ locale: 'en-GB', viewport: { width: 375, height: 800 } })

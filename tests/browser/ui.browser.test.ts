@@ -189,10 +189,10 @@ describe('Musette web UI', () => {
       // lock, then unlock: a wrong passphrase is refused with a clear message
       await page.getByRole('banner').getByRole('button', { name: 'Verrouiller' }).click()
       await visible(page.getByRole('heading', { level: 1, name: 'Votre coffre est verrouillé' }))
-      await page.getByLabel('Phrase secrète').fill('pas la bonne phrase')
+      await page.getByLabel('Phrase secrète', { exact: true }).fill('pas la bonne phrase')
       await page.getByRole('button', { name: 'Déverrouiller' }).click()
       await visible(page.getByText('Phrase secrète incorrecte', { exact: false }))
-      await page.getByLabel('Phrase secrète').fill(PASSPHRASE)
+      await page.getByLabel('Phrase secrète', { exact: true }).fill(PASSPHRASE)
       await page.getByRole('button', { name: 'Déverrouiller' }).click()
       await visible(page.getByRole('heading', { level: 1, name: 'Time-line' }), 60_000)
       await visible(page.getByRole('article', { name: TITLE }))

@@ -294,6 +294,35 @@ describe('social key recovery between real nodes', () => {
     expect((await fresh.node.vault.recovery())?.setId).toBe(setId)
   })
 
+  it('on the same machine, vault locked and passphrase lost: the contacts reopen it in place', async () => {
+    expect((await beginRecovery(fresh, new Uint8Array())).status).toBe(409) // unlocked: nothing to recover
+    expect((await api(fresh, '/api/lock', { body: {} })).status).toBe(200)
+    // a wrong passphrase or two first, as someone who forgot it would try
+    for (const p of ['peut-être celle-ci', 'ou bien celle-là'])
+      expect((await api(fresh, '/api/unlock', { body: { passphrase: p } })).status).toBe(401)
+    expect((await beginRecovery(fresh, backup)).status).toBe(409) // a vault is here: no backup needed
+    const r = await beginRecovery(fresh, new Uint8Array())
+    expect(r.status, r.body).toBe(201)
+    expect(r.json()).toMatchObject({ local: true, k: 3, n: 5, setId })
+    const local = r.json().link as string
+    for (const t of contacts.slice(0, 3)) {
+      const rel = await api(t, '/api/recovery/release', { body: { request: local, confirmed: true } })
+      expect(rel.status, rel.body).toBe(200)
+    }
+    const third = 'une troisième phrase, sur la même machine'
+    const done = await api(fresh, '/api/recovery/request/complete', { body: { passphrase: third } })
+    expect(done.status, done.body).toBe(200)
+    expect((await api(fresh, '/api/session')).json()).toMatchObject({ locked: false, did: ownerDid })
+    expect(
+      (await fresh.node.vault.list()).some(
+        (x) => (x.data as { text?: string }).text === 'Marqueur, deuxième version'
+      )
+    ).toBe(true)
+    expect((await api(fresh, '/api/lock', { body: {} })).status).toBe(200)
+    expect((await api(fresh, '/api/unlock', { body: { passphrase: NEW_PASS } })).status).toBe(401)
+    expect((await api(fresh, '/api/unlock', { body: { passphrase: third } })).status).toBe(200)
+  })
+
   it('turning recovery off makes the holders forget their shares', async () => {
     // the restored node plays the owner from here on; the first one stops so only one node has this DID
     await owner.close()

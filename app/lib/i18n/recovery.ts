@@ -84,10 +84,12 @@ export const recoveryFr = {
   'recovery.lost': 'Phrase secrète oubliée ?',
   'recovery.lostHelp':
     'Si vous aviez mis en place la récupération par vos proches, une de vos sauvegardes peut se rouvrir avec leur aide, sous une nouvelle phrase secrète.',
+  'recovery.lostHelpLocal':
+    'Si vous avez mis en place la récupération par vos proches, ils peuvent ensemble vous rendre l’accès à ce coffre, sous une nouvelle phrase secrète.',
   'recovery.start': 'Retrouver l’accès grâce à mes proches',
   'recovery.file': 'Votre sauvegarde',
   'recovery.ask': 'Demander les parts',
-  'recovery.asking': 'Lecture de la sauvegarde…',
+  'recovery.asking': 'Préparation de la demande…',
   'recovery.send':
     'Envoyez ce lien aux personnes qui gardent vos parts (par courriel, message…), puis appelez-les : {k} sur {n} suffisent.',
   'recovery.sendHow':
@@ -112,6 +114,8 @@ export const recoveryFr = {
   // reasons
   'recovery.err.NO_RECOVERY':
     'Cette sauvegarde a été faite avant la mise en place de la récupération par vos proches : seule sa phrase secrète l’ouvre.',
+  'recovery.err.NO_RECOVERY_LOCAL':
+    'La récupération par vos proches n’a pas été mise en place pour ce coffre : seule sa phrase secrète l’ouvre.',
   'recovery.err.NOT_ENOUGH_SHARES': 'Pas encore assez de parts : demandez à d’autres personnes.',
   'recovery.err.COMMITMENT_MISMATCH':
     'Les parts ne vont pas ensemble : l’une est falsifiée ou vient d’un autre ensemble. Rien n’a été écrit.',
@@ -205,10 +209,12 @@ export const recoveryEn: { readonly [K in keyof typeof recoveryFr]: string } = {
   'recovery.lost': 'Forgot your passphrase?',
   'recovery.lostHelp':
     'If you had set up recovery through your contacts, one of your backups can be reopened with their help, under a new passphrase.',
+  'recovery.lostHelpLocal':
+    'If you set up recovery through your contacts, together they can give you back access to this vault, under a new passphrase.',
   'recovery.start': 'Get access back with my contacts',
   'recovery.file': 'Your backup',
   'recovery.ask': 'Ask for the shares',
-  'recovery.asking': 'Reading the backup…',
+  'recovery.asking': 'Preparing the request…',
   'recovery.send':
     'Send this link to the people who keep your shares (by email, message…), then call them: {k} of {n} are enough.',
   'recovery.sendHow':
@@ -232,6 +238,8 @@ export const recoveryEn: { readonly [K in keyof typeof recoveryFr]: string } = {
 
   'recovery.err.NO_RECOVERY':
     'This backup was made before recovery through your contacts was set up: only its passphrase opens it.',
+  'recovery.err.NO_RECOVERY_LOCAL':
+    'Recovery through your contacts was not set up for this vault: only its passphrase opens it.',
   'recovery.err.NOT_ENOUGH_SHARES': 'Not enough shares yet: ask more people.',
   'recovery.err.COMMITMENT_MISMATCH':
     'The shares do not fit together: one is forged or comes from another set. Nothing was written.',

@@ -52,6 +52,8 @@ export interface RecoveryRequestView {
   received: Array<{ index: number; holder: string; holderName: string; at: string }>
   refused: Array<{ holder: string; holderName: string; reason: string; message: string; at: string }>
   ready: boolean
+  /** This profile's own vault (no backup given). */
+  local: boolean
 }
 
 export const MIN_HOLDERS = 2
@@ -77,8 +79,12 @@ export const previewRelease = (request: string): Promise<ReleasePreview> =>
 export const releaseShare = (request: string): Promise<{ released: true; share: HeldShare }> =>
   api.request('POST', '/api/recovery/release', { json: { request, confirmed: true } })
 
-export const beginRecovery = (file: Blob): Promise<RecoveryRequestView> =>
-  api.request('POST', '/api/recovery/request', { body: file, contentType: 'application/vnd.ipld.car' })
+/** With a backup file: into this empty profile; without: this profile's own locked vault. */
+export const beginRecovery = (file?: Blob): Promise<RecoveryRequestView> =>
+  api.request('POST', '/api/recovery/request', {
+    body: file ?? new Blob([]),
+    contentType: 'application/vnd.ipld.car'
+  })
 
 export const recoveryRequest = (): Promise<RecoveryRequestView> => api.request('GET', '/api/recovery/request')
 
@@ -93,9 +99,10 @@ export function shareReason(reason: string): string {
 }
 
 /** The recovery routes' errors, as sentences. */
-export function recoveryError(e: unknown): string {
+export function recoveryError(e: unknown, local = false): string {
   if (e instanceof ApiError) {
     const reason = e.reason ?? e.code
+    if (reason === 'NO_RECOVERY' && local) return t('recovery.err.NO_RECOVERY_LOCAL')
     switch (reason) {
       case 'NO_RECOVERY':
       case 'NOT_ENOUGH_SHARES':
