@@ -83,9 +83,14 @@ function startNode(home: string, apiPort: number, p2pPort: number, passFile: str
   })
 }
 
-async function call(node: { url: string; token: string }, path: string, body?: unknown): Promise<unknown> {
+async function call(
+  node: { url: string; token: string },
+  path: string,
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST'
+): Promise<unknown> {
   const res = await fetch(node.url + path, {
-    method: body === undefined ? 'GET' : 'POST',
+    method,
     headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(15_000)
@@ -247,6 +252,32 @@ async function seedCompany(running: Running[]): Promise<void> {
   out('Seeded a project company: Sophie’s repair cafés, with her project and one of Émilie’s (pseudonymous).')
 }
 
+/**
+ * First run only: Émilie sets up recovery through her contacts — any 2 of Karim, Sophie and Inès can reopen
+ * her backups if she forgets her passphrase (their Pilotes list the share they keep for her).
+ */
+async function seedRecovery(running: Running[]): Promise<void> {
+  const [emilie] = running
+  if (!emilie) return
+  const { set } = (await call(emilie, '/api/recovery')) as { set: unknown }
+  if (set) return
+  const contacts = (await call(emilie, '/api/contacts')) as {
+    contacts: Array<{ record: { id: string; data: { did?: string } } }>
+  }
+  const ids = contacts.contacts.filter((c) => c.record.data.did).map((c) => c.record.id)
+  if (ids.length < 3) return
+  await call(emilie, '/api/recovery', { contactIds: ids.slice(0, 3), k: 2 }, 'PUT')
+  const delivered = await until(async () => {
+    const r = (await call(emilie, '/api/recovery')) as { set: { holders: Array<{ state: string }> } }
+    return r.set.holders.every((h) => h.state === 'delivered') ? true : undefined
+  })
+  out(
+    delivered
+      ? 'Seeded recovery: any 2 of Karim, Sophie and Inès can reopen Émilie’s backups.'
+      : 'Seeded recovery: Émilie’s shares are on their way to Karim, Sophie and Inès.'
+  )
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -354,6 +385,9 @@ async function main(): Promise<void> {
     })
     await seedCompany(running).catch((err: unknown) => {
       out(`(could not seed the project company: ${err instanceof Error ? err.message : String(err)})`)
+    })
+    await seedRecovery(running).catch((err: unknown) => {
+      out(`(could not seed recovery: ${err instanceof Error ? err.message : String(err)})`)
     })
     for (const r of running) {
       const st = (await call(r, '/api/status')) as { peers: unknown[] }

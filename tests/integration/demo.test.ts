@@ -47,6 +47,7 @@ describe('npm run demo', () => {
       expect(text.match(/— 3 peers connected/g)?.length).toBe(4)
       expect(text).toContain('Seeded a questionnaire')
       expect(text).toContain('Seeded a project company')
+      expect(text).toContain('Seeded recovery')
       // Émilie's node holds her sample data, with her two colleagues as contacts carrying their DIDs
       const [, url, token] = urls[0] ?? []
       const contacts = (await (
