@@ -127,6 +127,7 @@ export class RecoveryRequestSession {
         privateKey: host.privateKey,
         addrs,
         setId: block.setId,
+        ownerTag: block.ownerTag,
         k: block.k,
         n: block.n,
         ttlMs: init.ttlMs,
@@ -184,7 +185,7 @@ export class RecoveryRequestSession {
     if (m.request !== this.#token) return { reject: 'NOT_OUR_REQUEST' }
     if (this.#expired) return { reject: 'REQUEST_EXPIRED' }
     if (this.#shares.has(remoteDid)) return 'duplicate'
-    if (this.#refused.length >= MAX_REFUSED) return { reject: 'RATE_LIMITED' }
+    // a valid share is always taken: a flood of bad ones only fills the list of refusals, which is capped
     const check = recoveryProtocol.verifyShare(m.share, this.#block)
     if (!check.ok) return this.#refuse(remoteDid, m.holderName, check.reason, check.message)
     const share = check.share

@@ -17,6 +17,12 @@ import type { MusetteLibp2p } from './network/p2p.ts'
 import type { AnyRecord, Vault } from './vault/vault.ts'
 
 const { MAX_HOLDERS, MIN_HOLDERS } = recoveryProtocol
+/** Inbound messages waiting for the inbox at most; past it they are refused (`RATE_LIMITED`, retried). */
+const MAX_WAITING = 32
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
 
 export class RecoveryNodeError extends Error {
   constructor(
@@ -99,6 +105,9 @@ export class Recovery {
   readonly #outbox: Outbox<RecoveryMessage>
   /** One state change of the set at a time (set up, replace, turn off, a delivery's outcome). */
   #busy: Promise<unknown> = Promise.resolve()
+  /** Inbound messages, one at a time, and how many wait (a flood is refused, not queued without end). */
+  #inbox: Promise<unknown> = Promise.resolve()
+  #waiting = 0
 
   constructor(init: RecoveryInit) {
     this.#vault = init.vault
@@ -108,8 +117,7 @@ export class Recovery {
     this.#now = init.now ?? (() => new Date())
     this.#protocol = recoveryProtocol.recovery()({
       libp2p: init.libp2p,
-      // one message at a time: a revocation and the next set's share often arrive together
-      onMessage: (message, { remoteDid }) => this.#serial(() => this.#onMessage(message, remoteDid))
+      onMessage: (message, { remoteDid, signal }) => this.#receive(message, remoteDid, signal)
     })
     this.#outbox = new Outbox<RecoveryMessage>({
       libp2p: init.libp2p,
@@ -122,8 +130,24 @@ export class Recovery {
   }
 
   async start(): Promise<void> {
+    await this.#reconcile()
     await this.#protocol.start()
     await this.#outbox.start()
+  }
+
+  /**
+   * A set up that did not reach its commit point (the keyring) — the node stopped in between — is undone:
+   * its shares, still waiting in the outbox, are withdrawn and its record deleted; the keyring's set stays.
+   */
+  async #reconcile(): Promise<void> {
+    const inKeyring = (await this.#vault.recovery())?.setId
+    const store = vaultOutboxStore<RecoveryMessage>(this.#vault, 'recoveryout', this.#now)
+    for (const rec of await this.#vault.list('recoveryset')) {
+      const d = rec.data as StoredDataMap['recoveryset']
+      if (d.setId === inKeyring) continue
+      for (const h of d.holders) await store.delete(h.messageId)
+      await this.#vault.delete(rec.id)
+    }
   }
 
   async stop(): Promise<void> {
@@ -205,9 +229,6 @@ export class Recovery {
       const kek = recoveryProtocol.recoveryKek(made.secret, made.block.setId)
       made.secret.fill(0)
       const previous = await this.#setRecord()
-      // the commit point: from here on, backups carry the new set (the old one no longer opens anything new)
-      await this.#vault.setRecovery({ ...made.block, kek })
-      kek.fill(0)
       const at = this.#now()
       const messages = made.shares.map((share, i) => ({
         type: 'share' as const,
@@ -234,8 +255,26 @@ export class Recovery {
         },
         source: { kind: 'manual', at: at.toISOString() }
       })
+      // the shares wait in the outbox, held back until the keyring names their set
+      const store = vaultOutboxStore<RecoveryMessage>(this.#vault, 'recoveryout', this.#now)
+      for (const m of messages)
+        await store.put({
+          id: m.id,
+          toDid: m.to,
+          message: m,
+          attempts: 0,
+          createdAt: at.getTime(),
+          nextAttemptAt: at.getTime() + 3600_000
+        })
+      // the commit point: from here on, backups carry the new set (a node stopped before it undoes the set at
+      // its next start, see #reconcile)
+      try {
+        await this.#vault.setRecovery({ ...made.block, kek })
+      } finally {
+        kek.fill(0)
+      }
       if (previous) await this.#retire(previous)
-      for (const m of messages) await this.#outbox.enqueue(m, m.to)
+      await Promise.all(holders.map((h) => this.#outbox.flush(h.did)))
       this.#events.emit('recovery', { op: 'set', setId: made.block.setId })
       return this.status()
     })
@@ -255,8 +294,8 @@ export class Recovery {
   /** Drop a set's undelivered shares from the outbox, ask its holders to forget it, delete its record. */
   async #retire(rec: AnyRecord): Promise<void> {
     const d = rec.data as StoredDataMap['recoveryset']
-    const store = vaultOutboxStore<RecoveryMessage>(this.#vault, 'recoveryout', this.#now)
-    for (const h of d.holders) if (h.state === 'pending') await store.delete(h.messageId)
+    // an attempt in flight is awaited, so the revocation below cannot overtake the share it revokes
+    for (const h of d.holders) if (h.state === 'pending') await this.#outbox.cancel(h.messageId)
     await this.#vault.delete(rec.id)
     const at = this.#now().getTime()
     for (const h of d.holders) {
@@ -321,9 +360,11 @@ export class Recovery {
         parsed.reason
       )
     const r = parsed.request
-    const record = (await this.#vault.list('recoveryshare')).find(
-      (s) => (s.data as StoredDataMap['recoveryshare']).setId === r.setId
-    )
+    // the share of this set and of this owner (a set id alone could be claimed by someone else's share)
+    const record = (await this.#vault.list('recoveryshare')).find((s) => {
+      const d = s.data as StoredDataMap['recoveryshare']
+      return d.setId === r.setId && sameBytes(recoveryProtocol.ownerTagOf(d.setId, d.owner), r.ownerTag)
+    })
     if (!record)
       throw new RecoveryNodeError(
         'NO_SHARE',
@@ -345,9 +386,18 @@ export class Recovery {
     }
   }
 
-  /** After the person's confirmation: dial the recovering node and give it the share; the release is logged. */
-  async release(text: string): Promise<{ released: true; share: HeldShareView }> {
+  /**
+   * After the person's confirmation of the preview of `shareId`: dial the recovering node and give it that
+   * share (and no other: the request must still point at it); the release is logged.
+   */
+  async release(text: string, shareId: string): Promise<{ released: true; share: HeldShareView }> {
     const { record, request, token } = await this.#inspect(text)
+    if (record.id !== shareId)
+      throw new RecoveryNodeError(
+        'NO_SHARE',
+        'this request no longer asks for the share you confirmed: read it again',
+        'CHANGED'
+      )
     const d = record.data as StoredDataMap['recoveryshare']
     let share: unknown
     try {
@@ -389,14 +439,30 @@ export class Recovery {
 
   // ——— the inbox ———
 
-  async #onMessage(message: RecoveryMessage, remoteDid: string): Promise<InboxVerdict> {
+  /** Checks that need no queue first (what it is, who sends it), then one message at a time. */
+  async #receive(message: RecoveryMessage, remoteDid: string, signal: AbortSignal): Promise<InboxVerdict> {
     if (message.type === 'release') return { reject: 'NOT_RECOVERING' }
     const contact = (await this.#vault.list('contact')).find(
       (c) => (c.data as StoredDataMap['contact']).did === remoteDid
     )
-    const shares = (await this.#vault.list('recoveryshare')).filter(
-      (s) => (s.data as StoredDataMap['recoveryshare']).owner === remoteDid
+    if (!contact) return { reject: 'NOT_A_CONTACT' }
+    if (this.#waiting >= MAX_WAITING) return { reject: 'RATE_LIMITED' }
+    this.#waiting++
+    // one message at a time: a revocation and the next set's share often arrive together
+    const run = this.#inbox.then(() =>
+      signal.aborted ? { reject: 'RATE_LIMITED' } : this.#onMessage(message, remoteDid, contact)
     )
+    this.#inbox = run.catch(() => undefined).finally(() => this.#waiting--)
+    return run
+  }
+
+  async #onMessage(
+    message: Exclude<RecoveryMessage, { type: 'release' }>,
+    remoteDid: string,
+    contact: AnyRecord
+  ): Promise<InboxVerdict> {
+    const all = await this.#vault.list('recoveryshare')
+    const shares = all.filter((s) => (s.data as StoredDataMap['recoveryshare']).owner === remoteDid)
     if (message.type === 'revoke') {
       const gone = shares.filter(
         (s) => (s.data as StoredDataMap['recoveryshare']).setId === message.setId && this.#vault.has(s.id)
@@ -407,7 +473,6 @@ export class Recovery {
       }
       return 'accepted'
     }
-    if (!contact) return { reject: 'NOT_A_CONTACT' }
     const body = message.share.body
     if (body.owner !== remoteDid) return { reject: 'WRONG_OWNER' }
     // the share must be the sender's, signed by it, and consistent with itself
@@ -421,6 +486,18 @@ export class Recovery {
     if (!check.ok) return { reject: check.reason }
     if (shares.some((s) => (s.data as StoredDataMap['recoveryshare']).setId === body.setId))
       return 'duplicate'
+    // a set id is someone's: another owner claiming it is refused
+    if (all.some((s) => (s.data as StoredDataMap['recoveryshare']).setId === body.setId))
+      return { reject: 'SET_TAKEN' }
+    // a share of an older set than the one kept (a late delivery) is not kept
+    const newest = Math.max(
+      0,
+      ...shares.map((s) => {
+        const d = s.data as StoredDataMap['recoveryshare']
+        return (dagCbor.decode(d.signed) as { body: { at: number } }).body.at
+      })
+    )
+    if (body.at < newest) return { reject: 'STALE' }
     const at = this.#now().toISOString()
     await this.#vault.put({
       type: 'recoveryshare',

@@ -195,6 +195,8 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
       }
       this.#failures = 0
       this.#nextAttemptAt = 0
+      // remembered after all: a recovery under way gives its port back to the network
+      await this.#endRecoveryRequest()
       const identity = await identityFromSeed(vault.secrets.identitySeed)
       await this.#opened(vault, identity)
       return identity
@@ -282,6 +284,7 @@ export class MusetteNode extends EventEmitter<NodeEvents> {
     })
     await recovery.start()
     this.#recovery = recovery
+    social.reconnect()
   }
 
   /** Forget every key, stop the network, close the stores. */

@@ -153,10 +153,16 @@ export class Social {
     await this.#status.start()
     await this.#present.start()
     await this.#outbox.start()
+  }
+
+  /**
+   * Back online: dial the contacts we know an address for, so that waiting messages flow both ways. Called by
+   * the node once every service handles its protocol (a contact's outbox tries at once on connection).
+   */
+  reconnect(): void {
     void this.#reconnect()
   }
 
-  /** Back online: dial the contacts we know an address for, so that waiting messages flow both ways. */
   async #reconnect(): Promise<void> {
     const contacts = await this.#vault.list('contact').catch(() => [])
     await Promise.allSettled(

@@ -81,6 +81,54 @@ describe('Outbox', () => {
     await outbox.stop()
   })
 
+  it('a message withdrawn during a failing attempt stays withdrawn; one delivered meanwhile says so', async () => {
+    const bob = await peer()
+    let outcome: 'fail' | 'deliver' = 'fail'
+    let release: (() => void) | undefined
+    const { outbox, store } = setup(
+      async (_peer, message): Promise<Delivery> => {
+        await new Promise<void>((r) => (release = r))
+        if (outcome === 'fail') throw new PeerUnreachableError('offline')
+        return { id: message.id, status: 'accepted' }
+      },
+      { baseDelayMs: 60_000 }
+    )
+    await outbox.start()
+    await outbox.enqueue({ id: 'm1' }, bob.did)
+    await until(() => release !== undefined)
+    const first = outbox.cancel('m1')
+    release!()
+    expect(await first).toBe(true)
+    expect(await store.list()).toEqual([]) // the failed attempt did not store it again
+    release = undefined
+    outcome = 'deliver'
+    await outbox.enqueue({ id: 'm2' }, bob.did)
+    await until(() => release !== undefined)
+    const second = outbox.cancel('m2')
+    release!()
+    expect(await second).toBe(false)
+    expect(await outbox.cancel('never')).toBe(true)
+    await outbox.stop()
+  })
+
+  it('a peer that does not handle the protocol yet (it is starting) is tried again within seconds', async () => {
+    const bob = await peer()
+    let calls = 0
+    const { outbox, events } = setup(
+      async (_peer, message): Promise<Delivery> => {
+        if (++calls === 1)
+          throw new PeerUnreachableError('cannot open /x: Protocol selection failed - could not negotiate /x')
+        return { id: message.id, status: 'accepted' }
+      },
+      { baseDelayMs: 60_000 }
+    )
+    await outbox.start()
+    await outbox.enqueue({ id: 'm1' }, bob.did)
+    await until(() => events.some(([t]) => t === 'delivered'), 3_000)
+    expect(events.map(([t]) => t)).toEqual(['attempt-failed', 'delivered'])
+    await outbox.stop()
+  })
+
   it('tries again at once when the peer connects, and counts `duplicate` as delivered', async () => {
     const bob = await peer()
     let online = false

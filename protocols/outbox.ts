@@ -120,6 +120,8 @@ export class Outbox<M extends { id: string } = AttestMessage> extends EventTarge
   private readonly inflight = new Map<string, Promise<void>>()
   /** Entries to try again as soon as their attempt in flight ends (their peer connected meanwhile). */
   private readonly again = new Set<string>()
+  /** Entries withdrawn while an attempt was in flight: a failure of that attempt must not store them again. */
+  private readonly cancelled = new Set<string>()
   private controller = new AbortController()
   private timer: ReturnType<typeof setTimeout> | undefined
   private started = false
@@ -173,6 +175,26 @@ export class Outbox<M extends { id: string } = AttestMessage> extends EventTarge
     await this.components.store.put(pending)
     if (this.started) this.attempt(pending)
     return pending
+  }
+
+  /**
+   * Withdraw a message: it is deleted from the store, and an attempt in flight that fails does not put it
+   * back. Resolves true when the message had not been delivered — or false when its attempt in flight
+   * delivered it meanwhile (the caller may then have to undo it: a revocation after a withdrawn share).
+   */
+  async cancel(id: string): Promise<boolean> {
+    const inflight = this.inflight.get(id)
+    this.cancelled.add(id)
+    this.again.delete(id)
+    await this.components.store.delete(id)
+    if (!inflight) {
+      this.cancelled.delete(id)
+      return true
+    }
+    await inflight
+    // deliver() consumes the mark when the attempt failed; still there means it was delivered
+    const delivered = this.cancelled.delete(id)
+    return !delivered
   }
 
   async pending(): Promise<Array<Pending<M>>> {
@@ -243,6 +265,7 @@ export class Outbox<M extends { id: string } = AttestMessage> extends EventTarge
       await this.components.store.delete(pending.id)
       this.emit('delivered', { id: pending.id, toDid: pending.toDid, status: delivery.status, attempts })
     } catch (err) {
+      if (this.cancelled.delete(pending.id)) return // withdrawn meanwhile: it stays deleted
       if (!this.started) return // stopping: the entry stays as it was
       const error = { name: errorName(err), message: err instanceof Error ? err.message : String(err) }
       const now = this.now()
@@ -251,7 +274,11 @@ export class Outbox<M extends { id: string } = AttestMessage> extends EventTarge
         this.emit('failed', { id: pending.id, toDid: pending.toDid, attempts, error })
         return
       }
-      const nextAttemptAt = now + this.delay(attempts)
+      // a peer that just came online may not handle the protocol yet (its services start after it listens):
+      // the first few such refusals are tried again within seconds rather than after the full backoff
+      const early = attempts <= SOON_RETRIES && notYetHandled(err)
+      const nextAttemptAt =
+        now + (early ? Math.min(this.delay(attempts), SOON_MS * attempts) : this.delay(attempts))
       await this.components.store
         .put({ ...pending, attempts, nextAttemptAt, lastError: error })
         .catch(() => {})
@@ -284,6 +311,18 @@ export class Outbox<M extends { id: string } = AttestMessage> extends EventTarge
 }
 
 /** A final outcome: the receiver refused for good, or the message cannot be sent at all. */
+/** How many "protocol not handled (yet)" refusals are retried soon, and how soon (× the attempt number). */
+const SOON_RETRIES = 3
+const SOON_MS = 1000
+
+/** The peer answered but could not negotiate the protocol: it is starting, or runs an older version. */
+function notYetHandled(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (e.name === 'UnsupportedProtocolError' || /could not negotiate/i.test(e.message)) return true
+  }
+  return false
+}
+
 function isFinal(err: unknown): boolean {
   if (err instanceof MessageRejectedError) return !err.transient
   return err instanceof InvalidMessageError || err instanceof MessageTooLargeError

@@ -23,6 +23,8 @@ export const RecoveryRequestBody = z.object({ request: z.string().trim().min(10)
 export const ReleaseBody = z
   .object({
     request: z.string().trim().min(10).max(4200),
+    /** The share the preview showed (the person confirmed that one). */
+    shareId: RecordId,
     /** The person checked, by another channel, that the request really comes from the share's owner. */
     confirmed: z.literal(true)
   })
@@ -72,6 +74,13 @@ export function recoveryRoutes(node: MusetteNode): Route[] {
     if (!r) throw new ApiError('NETWORK_OFFLINE', node.networkError ?? 'the network is not running')
     return r
   }
+  /**
+   * The set changed and the old shares are being revoked: the backups already made name the old set, so one is
+   * written at once into the automatic backups' folder, when there is one (the UI asks for one otherwise).
+   */
+  const backupAfterChange = async (): Promise<void> => {
+    if (node.config.backup.folder) await node.backupNow().catch(() => undefined)
+  }
   const session = () => {
     const s = node.recoveryRequest
     if (!s) throw new ApiError('NOT_FOUND', 'no recovery under way: open a backup first')
@@ -93,7 +102,9 @@ export function recoveryRoutes(node: MusetteNode): Route[] {
       body: RecoverySetupBody,
       handler: async ({ req, res }) => {
         const body = await readJson(req, RecoverySetupBody)
-        sendJson(res, 200, await call(() => recovery().setup(body)))
+        const set = await call(() => recovery().setup(body))
+        await backupAfterChange()
+        sendJson(res, 200, set)
       }
     },
     {
@@ -101,7 +112,11 @@ export function recoveryRoutes(node: MusetteNode): Route[] {
       path: '/api/recovery',
       summary: 'Turn recovery through contacts off (their shares are revoked)',
       auth: true,
-      handler: async ({ res }) => sendJson(res, 200, await call(() => recovery().disable()))
+      handler: async ({ res }) => {
+        const off = await call(() => recovery().disable())
+        await backupAfterChange()
+        sendJson(res, 200, off)
+      }
     },
     {
       method: 'GET',
@@ -140,7 +155,7 @@ export function recoveryRoutes(node: MusetteNode): Route[] {
       body: ReleaseBody,
       handler: async ({ req, res }) => {
         const body = await readJson(req, ReleaseBody)
-        sendJson(res, 200, await call(() => recovery().release(body.request)))
+        sendJson(res, 200, await call(() => recovery().release(body.request, body.shareId)))
       }
     },
     {

@@ -192,12 +192,13 @@ export class ContactProtocol implements ContactService {
     // last, so a refused accept does not burn the invitation
     if (!(await this.components.nonceStore.take(parsed.invitation.nonce))) return reject('INVITATION_USED')
     try {
-      // the invitee's own addresses only: a card cannot point the inviter at someone else's
+      // the invitee's own addresses only, each ending in its PeerId: a card cannot point the inviter at some
+      // other host (whoever answers there must then hold the invitee's key, which Noise checks)
+      const own = `/p2p/${connection.remotePeer.toString()}`
       const addrs = (accept.card.addrs ?? []).filter((a) => {
         try {
-          const ma = multiaddr(a)
-          const id = ma.getComponents().find((c) => c.name === 'p2p')?.value
-          return id === undefined || id === connection.remotePeer.toString()
+          const ma = multiaddr(a).toString()
+          return ma.endsWith(own) && !ma.includes('/p2p-circuit')
         } catch {
           return false
         }

@@ -24,4 +24,7 @@ export const REQUEST_LINK_PREFIX = 'musette:recover?'
 export const MAX_REQUEST_TOKEN_LENGTH = 4096
 /** A request lives one hour by default: long enough to reach a few people by phone, short enough to age. */
 export const DEFAULT_REQUEST_TTL_MS = 60 * 60_000
+/** A request that claims to live longer than this (plus clock skew) is refused: it cannot age. */
+export const MAX_REQUEST_TTL_MS = 2 * 60 * 60_000
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000
 export const MAX_REQUEST_ADDRS = 10

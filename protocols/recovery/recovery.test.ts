@@ -119,12 +119,19 @@ describe('recovery requests', () => {
       privateKey: key,
       addrs: ['/ip4/127.0.0.1/tcp/4001'],
       setId,
+      ownerTag: new Uint8Array(32).fill(9),
       k: 2,
       n: 3,
       now: 1_000_000_000_000
     })
     const ok = await parseRecoveryRequest(made.link, { now: 1_000_000_000_000 })
-    expect(ok.ok && ok.request).toMatchObject({ setId, k: 2, n: 3, did: made.did })
+    expect(ok.ok && ok.request).toMatchObject({
+      setId,
+      k: 2,
+      n: 3,
+      did: made.did,
+      ownerTag: new Uint8Array(32).fill(9)
+    })
     expect(ok.ok && ok.request.addrs[0]).toMatch(/\/p2p\/12D3KooW/)
     const reason = async (text: unknown, now = 1_000_000_000_000) => {
       const r = await parseRecoveryRequest(text, { now })
@@ -142,6 +149,29 @@ describe('recovery requests', () => {
       })
     ).toString('base64url')
     expect(await reason(`${h}.${foreign}.${s}`)).toBe('MALFORMED')
+    // a request cannot be made to live for years (a stolen link would never age)
+    const long = await createRecoveryRequest({
+      privateKey: key,
+      addrs: ['/ip4/127.0.0.1/tcp/4001'],
+      setId,
+      ownerTag: new Uint8Array(32),
+      k: 2,
+      n: 3,
+      ttlMs: 365 * 24 * 3600_000,
+      now: 1_000_000_000_000
+    })
+    expect(await reason(long.link)).toBe('MALFORMED')
+    // nor dated in the future
+    const future = await createRecoveryRequest({
+      privateKey: key,
+      addrs: ['/ip4/127.0.0.1/tcp/4001'],
+      setId,
+      ownerTag: new Uint8Array(32),
+      k: 2,
+      n: 3,
+      now: 1_000_000_000_000 + 3600_000
+    })
+    expect(await reason(future.link)).toBe('MALFORMED')
     expect(await reason('musette:recover?t=a.b.c')).toBe('MALFORMED')
     expect(await reason(42)).toBe('MALFORMED')
     expect(await reason('x'.repeat(10_000))).toBe('TOO_LARGE')

@@ -13,7 +13,9 @@ import { didKey } from '../schema.ts'
 import { readRequest, signRequest, type RequestFailure, type RequestSpec } from '../signed-request.ts'
 import {
   DEFAULT_REQUEST_TTL_MS,
+  MAX_CLOCK_SKEW_MS,
   MAX_HOLDERS,
+  MAX_REQUEST_TTL_MS,
   MAX_REQUEST_ADDRS,
   MAX_REQUEST_TOKEN_LENGTH,
   MIN_HOLDERS,
@@ -29,14 +31,17 @@ const Claims = z
     iss: didKey,
     did: didKey,
     setId: SetId,
+    /** The backup's owner tag (base64url): the holder gives the share of this owner, no one else's. */
+    ownerTag: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an owner tag'),
     k: z.number().int().min(MIN_HOLDERS).max(MAX_HOLDERS),
     n: z.number().int().min(MIN_HOLDERS).max(MAX_HOLDERS),
     nonce: z.string().min(16).max(64),
     addrs: z.array(z.string().min(1).max(500)).min(1).max(MAX_REQUEST_ADDRS),
     exp: z.number().int().positive(),
-    iat: z.number().int().positive().optional()
+    iat: z.number().int().positive()
   })
   .refine((c) => c.k <= c.n, 'k is larger than n')
+  .refine((c) => (c.exp - c.iat) * 1000 <= MAX_REQUEST_TTL_MS, 'a request lives two hours at most')
 
 const SPEC: RequestSpec<z.infer<typeof Claims>> = {
   typ: REQUEST_JWT_TYP,
@@ -53,6 +58,7 @@ export interface RecoveryRequest {
   did: string
   peerId: string
   setId: string
+  ownerTag: Uint8Array
   k: number
   n: number
   nonce: string
@@ -69,6 +75,7 @@ export async function createRecoveryRequest(init: {
   privateKey: Ed25519PrivateKey
   addrs: Array<string | Multiaddr>
   setId: string
+  ownerTag: Uint8Array
   k: number
   n: number
   ttlMs?: number
@@ -78,7 +85,13 @@ export async function createRecoveryRequest(init: {
   const made = await signRequest(SPEC, {
     privateKey: init.privateKey,
     addrs: init.addrs,
-    claims: { setId: init.setId, k: init.k, n: init.n, nonce },
+    claims: {
+      setId: init.setId,
+      ownerTag: base64url.baseEncode(init.ownerTag),
+      k: init.k,
+      n: init.n,
+      nonce
+    },
     ttlMs: init.ttlMs ?? DEFAULT_REQUEST_TTL_MS,
     now: init.now
   })
@@ -93,6 +106,9 @@ export async function parseRecoveryRequest(
   const r = await readRequest(SPEC, text, options)
   if (!r.ok) return r
   const c = r.claims
+  const now = options.now ?? Date.now()
+  if (c.iat * 1000 > now + MAX_CLOCK_SKEW_MS)
+    return { ok: false, reason: 'MALFORMED', message: 'the request was made in the future' }
   return {
     ok: true,
     request: {
@@ -100,6 +116,7 @@ export async function parseRecoveryRequest(
       did: c.did,
       peerId: r.peerId,
       setId: c.setId,
+      ownerTag: base64url.baseDecode(c.ownerTag),
       k: c.k,
       n: c.n,
       nonce: c.nonce,

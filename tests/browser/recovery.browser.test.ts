@@ -24,6 +24,14 @@ let did = ''
 let backupFile = ''
 const NAMES = ['Karim Benali', 'Sophie Martin', 'Inès Haddad'] as const
 
+/** A keeper gives their share through their node's API: the preview, then the share it showed. */
+async function giveShare(keeper: StartedNode, request: string): Promise<void> {
+  const preview = (await callApi(keeper, '/api/recovery/release/preview', { request })) as {
+    share: { id: string }
+  }
+  await callApi(keeper, '/api/recovery/release', { request, shareId: preview.share.id, confirmed: true })
+}
+
 const shot = (what: Page | Locator, name: string) =>
   what.screenshot({
     path: join(ROOT, 'test-results', `recovery-${name}.png`),
@@ -131,7 +139,7 @@ describe('recovery through trusted contacts, in the UI', () => {
     await card.getByText('1 part(s) reçue(s) sur 2').waitFor({ timeout: 10_000 })
     await card.getByText('Part reçue : Karim Benali').waitFor()
     // Sophie gives hers through her node's API
-    await callApi(keepers[1]!, '/api/recovery/release', { request: link, confirmed: true })
+    await giveShare(keepers[1]!, link)
     await card
       .getByText('Assez de parts : choisissez votre nouvelle phrase secrète.')
       .waitFor({ timeout: 10_000 })
@@ -163,8 +171,7 @@ describe('recovery through trusted contacts, in the UI', () => {
     const link = await card.getByLabel('Lien de la demande', { exact: true }).inputValue()
     // the passphrase form steps aside while the recovery is under way
     expect(await page.getByLabel('Phrase secrète', { exact: true }).count()).toBe(0)
-    for (const k of [keepers[0]!, keepers[2]!])
-      await callApi(k, '/api/recovery/release', { request: link, confirmed: true })
+    for (const k of [keepers[0]!, keepers[2]!]) await giveShare(k, link)
     await card.getByText('2 part(s) reçue(s) sur 2').waitFor({ timeout: 10_000 })
     await card.getByLabel('Nouvelle phrase secrète').fill('retrouvée grâce à Karim et Inès')
     await card.getByLabel('Confirmez-la').fill('retrouvée grâce à Karim et Inès')

@@ -10,8 +10,9 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readBackup } from '../../node/backup.ts'
+import { startEphemeralHost } from '../../node/network/ephemeral.ts'
 import { Vault } from '../../node/vault/vault.ts'
-import { recoveryProtocol } from '../../protocols/index.ts'
+import { didOfPeerId, peerIdOfDid, recoveryProtocol } from '../../protocols/index.ts'
 import { MessageRejectedError } from '../../protocols/acked.ts'
 import { freePortPair } from './cli-node.ts'
 import { api, raw, startTestApi, until, type TestApi } from './helpers.ts'
@@ -36,6 +37,14 @@ function beginRecovery(t: TestApi, bytes: Uint8Array) {
     },
     body: bytes
   })
+}
+
+/** A contact reads the request in their Pilote, then gives the share it showed. */
+async function give(t: TestApi, request: string) {
+  const preview = await api(t, '/api/recovery/release/preview', { body: { request } })
+  if (preview.status !== 200) return preview
+  const shareId = (preview.json().share as { id: string }).id
+  return api(t, '/api/recovery/release', { body: { request, shareId, confirmed: true } })
 }
 
 type Holder = { did: string; name: string; state: string; index: number }
@@ -177,8 +186,17 @@ describe('social key recovery between real nodes', () => {
     const preview = await api(contacts[0]!, '/api/recovery/release/preview', { body: { request: link } })
     expect(preview.status, preview.body).toBe(200)
     expect(preview.json()).toMatchObject({ share: { ownerName: 'Émilie', setId, k: 3, n: 5 } })
-    const unconfirmed = await api(contacts[0]!, '/api/recovery/release', { body: { request: link } })
+    const shareId = (preview.json().share as { id: string }).id
+    const unconfirmed = await api(contacts[0]!, '/api/recovery/release', {
+      body: { request: link, shareId }
+    })
     expect(unconfirmed.status).toBe(400)
+    // the confirmation is for the share the preview showed, no other
+    const other = await api(contacts[0]!, '/api/recovery/release', {
+      body: { request: link, shareId: 'a'.repeat(26), confirmed: true }
+    })
+    expect(other.status).toBe(404)
+    expect(other.json().error?.fields?.reason).toEqual(['CHANGED'])
     expect(((await api(fresh, '/api/recovery/request')).json().received as unknown[]).length).toBe(0)
     // a node holding no share of this set says so
     const stranger = await api(owner, '/api/recovery/release/preview', { body: { request: link } })
@@ -190,7 +208,7 @@ describe('social key recovery between real nodes', () => {
     expect(garbage.status).toBe(400)
 
     for (const t of contacts.slice(0, 2)) {
-      const rel = await api(t, '/api/recovery/release', { body: { request: link, confirmed: true } })
+      const rel = await give(t, link)
       expect(rel.status, rel.body).toBe(200)
       expect((rel.json().share as { releases: unknown[] }).releases).toHaveLength(1)
     }
@@ -257,16 +275,78 @@ describe('social key recovery between real nodes', () => {
       'WRONG_SET'
     ])
     expect(after.received as unknown[]).toHaveLength(2)
+
+    // a flood of bad releases from one-time keys fills only the (capped) list of refusals
+    for (let i = 0; i < 52; i++) {
+      const host = await startEphemeralHost({})
+      try {
+        const me = didOfPeerId(host.libp2p.peerId)!
+        await expect(
+          recoveryProtocol.sendRecoveryMessage(host.libp2p, parsed.request.addrs, {
+            type: 'release',
+            id: crypto.randomUUID(),
+            from: me,
+            to: parsed.request.did,
+            request: parsed.request.token,
+            holderName: `Inconnu ${i}`,
+            share: forgeries[2]![1],
+            sentAt: Date.now()
+          })
+        ).rejects.toMatchObject({ reason: 'WRONG_SET' })
+      } finally {
+        await host.stop()
+      }
+    }
+    expect(((await api(fresh, '/api/recovery/request')).json().refused as unknown[]).length).toBe(50)
+  })
+
+  it('a contact who knows the set id cannot pass a share of their own for it, nor ask for it', async () => {
+    // Inès becomes Karim's contact, then sends him a share she signed for Émilie's set id
+    const inv = await api(contacts[0]!, '/api/invitations', { body: {} })
+    expect(
+      (await api(contacts[2]!, '/api/invitations/accept', { body: { invitation: inv.json().link } })).status
+    ).toBe(200)
+    const ines = contacts[2]!
+    const mine = (await ines.node.vault.list('recoveryshare'))[0]!
+    const real = dagCbor.decode((mine.data as { signed: Uint8Array }).signed) as recoveryProtocol.SignedShare
+    const sign = (m: Uint8Array) => ines.node.identity!.privateKey.sign(m)
+    const hers = await recoveryProtocol.signShare({ ...real.body, owner: dids[2]! }, sign)
+    await expect(
+      recoveryProtocol.sendRecoveryMessage(ines.node.network!.libp2p, peerIdOfDid(dids[0]!), {
+        type: 'share',
+        id: crypto.randomUUID(),
+        from: dids[2]!,
+        to: dids[0]!,
+        ownerName: 'Inès',
+        share: hers,
+        sentAt: Date.now()
+      })
+    ).rejects.toMatchObject({ reason: 'SET_TAKEN' })
+    // a request for that set id naming another owner does not reach Émilie's share at Karim's
+    const host = await startEphemeralHost({})
+    try {
+      const req = await recoveryProtocol.createRecoveryRequest({
+        privateKey: host.privateKey,
+        addrs: host.libp2p.getMultiaddrs(),
+        setId,
+        ownerTag: recoveryProtocol.ownerTagOf(setId, dids[2]!),
+        k: 3,
+        n: 5
+      })
+      const r = await api(contacts[0]!, '/api/recovery/release/preview', { body: { request: req.link } })
+      expect(r.status).toBe(404)
+      expect(r.json().error?.fields?.reason).toEqual(['NO_SHARE'])
+    } finally {
+      await host.stop()
+    }
   })
 
   it('the third share opens the backup under a new passphrase: the same vault, byte for byte', async () => {
-    const rel = await api(contacts[2]!, '/api/recovery/release', { body: { request: link, confirmed: true } })
+    const rel = await give(contacts[2]!, link)
     expect(rel.status, rel.body).toBe(200)
     expect((await api(fresh, '/api/recovery/request')).json().ready).toBe(true)
     // a releasing node that tries again is told it is a duplicate, not counted twice
-    const again = await api(contacts[2]!, '/api/recovery/release', {
-      body: { request: link, confirmed: true }
-    })
+    const again = await give(contacts[2]!, link)
     expect(again.status).toBe(200)
     expect(((await api(fresh, '/api/recovery/request')).json().received as unknown[]).length).toBe(3)
 
@@ -294,6 +374,49 @@ describe('social key recovery between real nodes', () => {
     expect((await fresh.node.vault.recovery())?.setId).toBe(setId)
   })
 
+  it('a set up cut short before its commit point (the keyring) is undone at the next start', async () => {
+    // as a node stopped between writing the new set's record and held shares, and writing the keyring, leaves it
+    const at = new Date().toISOString()
+    const messageId = crypto.randomUUID()
+    const half = 's' + 'c'.repeat(26)
+    await owner.node.vault.put({
+      type: 'recoveryset',
+      data: {
+        setId: half,
+        k: 2,
+        n: 2,
+        createdAt: at,
+        holders: [0, 1].map((i) => ({
+          did: dids[i]!,
+          name: NAMES[i]!,
+          index: i + 1,
+          messageId: i === 0 ? messageId : crypto.randomUUID(),
+          state: 'pending' as const
+        }))
+      },
+      source: { kind: 'manual', at }
+    })
+    await owner.node.vault.put({
+      type: 'recoveryout',
+      data: {
+        messageId,
+        to: dids[0]!,
+        message: { type: 'revoke', id: messageId, from: ownerDid, to: dids[0]!, setId: half, sentAt: 0 },
+        attempts: 0,
+        createdAt: Date.now(),
+        nextAttemptAt: Date.now() + 3600_000
+      },
+      source: { kind: 'manual', at }
+    })
+    expect((await api(owner, '/api/lock', { body: {} })).status).toBe(200)
+    expect((await api(owner, '/api/unlock', { body: { passphrase: PASS } })).status).toBe(200)
+    const left = (await owner.node.vault.list('recoveryout')).map((r) => r.data as { messageId: string })
+    expect(left.map((d) => d.messageId)).not.toContain(messageId)
+    const sets = await owner.node.vault.list('recoveryset')
+    expect(sets.map((r) => (r.data as { setId: string }).setId)).toEqual([setId])
+    expect((await api(owner, '/api/recovery')).json().set).toMatchObject({ setId, inKeyring: true })
+  })
+
   it('on the same machine, vault locked and passphrase lost: the contacts reopen it in place', async () => {
     expect((await beginRecovery(fresh, new Uint8Array())).status).toBe(409) // unlocked: nothing to recover
     expect((await api(fresh, '/api/lock', { body: {} })).status).toBe(200)
@@ -306,7 +429,7 @@ describe('social key recovery between real nodes', () => {
     expect(r.json()).toMatchObject({ local: true, k: 3, n: 5, setId })
     const local = r.json().link as string
     for (const t of contacts.slice(0, 3)) {
-      const rel = await api(t, '/api/recovery/release', { body: { request: local, confirmed: true } })
+      const rel = await give(t, local)
       expect(rel.status, rel.body).toBe(200)
     }
     const third = 'une troisième phrase, sur la même machine'

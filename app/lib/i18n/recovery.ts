@@ -121,6 +121,7 @@ export const recoveryFr = {
     'Les parts ne vont pas ensemble : l’une est falsifiée ou vient d’un autre ensemble. Rien n’a été écrit.',
   'recovery.err.NO_SHARE':
     'Vous ne gardez aucune part de cet ensemble : la demande ne vous est pas destinée, ou l’ensemble a été remplacé.',
+  'recovery.err.CHANGED': 'La demande ne vise plus la part que vous avez confirmée : lisez-la à nouveau.',
   'recovery.err.INVALID_REQUEST': 'Ce n’est pas une demande de parts valide : {message}',
   'recovery.err.EXPIRED': 'Cette demande a expiré : demandez-en une nouvelle.',
   'recovery.err.UNREACHABLE':
@@ -245,6 +246,7 @@ export const recoveryEn: { readonly [K in keyof typeof recoveryFr]: string } = {
     'The shares do not fit together: one is forged or comes from another set. Nothing was written.',
   'recovery.err.NO_SHARE':
     'You keep no share of this set: the request is not for you, or the set was replaced.',
+  'recovery.err.CHANGED': 'The request no longer asks for the share you confirmed: read it again.',
   'recovery.err.INVALID_REQUEST': 'This is not a valid request for shares: {message}',
   'recovery.err.EXPIRED': 'This request has expired: ask for a new one.',
   'recovery.err.UNREACHABLE':

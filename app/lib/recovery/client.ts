@@ -76,8 +76,11 @@ export const forgetShare = (id: string): Promise<unknown> =>
 export const previewRelease = (request: string): Promise<ReleasePreview> =>
   api.request('POST', '/api/recovery/release/preview', { json: { request } })
 
-export const releaseShare = (request: string): Promise<{ released: true; share: HeldShare }> =>
-  api.request('POST', '/api/recovery/release', { json: { request, confirmed: true } })
+export const releaseShare = (
+  request: string,
+  shareId: string
+): Promise<{ released: true; share: HeldShare }> =>
+  api.request('POST', '/api/recovery/release', { json: { request, shareId, confirmed: true } })
 
 /** With a backup file: into this empty profile; without: this profile's own locked vault. */
 export const beginRecovery = (file?: Blob): Promise<RecoveryRequestView> =>
@@ -108,6 +111,7 @@ export function recoveryError(e: unknown, local = false): string {
       case 'NOT_ENOUGH_SHARES':
       case 'COMMITMENT_MISMATCH':
       case 'NO_SHARE':
+      case 'CHANGED':
       case 'EXPIRED':
       case 'UNREACHABLE':
         return i18n.label('recovery.err', reason)
